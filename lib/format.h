@@ -1,0 +1,33 @@
+/*
+ * Pure pidfile content handling: bytes to struct svcctl_pidinfo and back.
+ * No I/O here, so tests and the fuzzer call these directly.
+ */
+#ifndef SVCCTL_FORMAT_H
+#define SVCCTL_FORMAT_H
+
+#include <stddef.h>
+
+#include "svcctl/pidfile.h"
+
+/* Most bytes a pidfile may have; a larger one is invalid content. */
+#define SVCCTL_PIDFILE_MAX 4096
+
+/*
+ * Parse pidfile content of len bytes.  The first line is the pid (2 ..
+ * pid_max, digits only, blanks around allowed); further lines are
+ * key=value (host, start, boot, msg; others ignored).  Returns 0 or
+ * SVCCTL_E_INVALID.  Fills pid, host, start, boot and msg of *out.
+ */
+int svcctl_parse(const char *buf, size_t len, int64_t pid_max, struct svcctl_pidinfo *out);
+
+/*
+ * Format *in as pidfile content into buf (size bytes).  Returns the length,
+ * -EINVAL when a field holds a newline or NUL-less junk, -ENAMETOOLONG when
+ * it does not fit.
+ */
+int svcctl_format(const struct svcctl_pidinfo *in, char *buf, size_t size);
+
+/* Parse an unsigned decimal of len bytes, digits only, at most max. */
+int svcctl_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
+
+#endif /* SVCCTL_FORMAT_H */

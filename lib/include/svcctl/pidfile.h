@@ -1,0 +1,197 @@
+/*
+ * libsvcctl: pidfiles and adjacent locks that do not lie.
+ *
+ * Every function returns 0 (or a non-negative value) on success and a
+ * negative code on failure: -errno for system errors, or one of the
+ * SVCCTL_E_* codes below.  svcctl_strerror() gives text for any of them.
+ * The library never prints, never exits and keeps no global state.
+ */
+#ifndef SVCCTL_PIDFILE_H
+#define SVCCTL_PIDFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svcctl/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Codes of the library's own; all below -4095 so they never meet -errno. */
+enum svcctl_error {
+	/* held by a live process (or a held lock); *holder names it */
+	SVCCTL_E_BUSY = -5001,
+	/* the pidfile exists but is not "PID\n[key=value\n...]" */
+	SVCCTL_E_INVALID = -5002,
+	/* release found the pidfile replaced or deleted: not ours any more */
+	SVCCTL_E_ROGUE = -5003,
+	/* symlink, FIFO, device, directory, or a path others may write */
+	SVCCTL_E_UNSAFE = -5004,
+	/* held by a process on another host; liveness cannot be judged */
+	SVCCTL_E_REMOTE = -5005,
+	/* waited for the lock up to the timeout and did not get it */
+	SVCCTL_E_TIMEOUT = -5006,
+	/* held by another process and older than the expiry: not taken */
+	SVCCTL_E_EXPIRED = -5007
+};
+
+/* What a pidfile says about its server. */
+enum svcctl_state {
+	SVCCTL_ABSENT = 0,      /* no pidfile */
+	SVCCTL_RUNNING = 1,     /* the recorded process is alive and is it */
+	SVCCTL_STALE = 2,       /* dead, zombie, pid reused, or older boot */
+	SVCCTL_REMOTE = 3,      /* another host's and younger than stale age */
+	SVCCTL_DEAD_LOCKED = 4, /* recorded pid dead, lock held by others */
+	SVCCTL_UNKNOWN = 5      /* could not be judged (see the return code) */
+};
+
+/* Why a pidfile is stale (svcctl_pidinfo.reason). */
+enum svcctl_reason {
+	SVCCTL_REASON_NONE = 0,
+	SVCCTL_REASON_DEAD = 1,       /* no such process */
+	SVCCTL_REASON_ZOMBIE = 2,     /* exited, not yet reaped */
+	SVCCTL_REASON_REUSED = 3,     /* pid alive but started at another time */
+	SVCCTL_REASON_OTHER_BOOT = 4, /* written before the last reboot */
+	SVCCTL_REASON_AGED = 5        /* remote and older than the stale age */
+};
+
+#define SVCCTL_HOST_MAX 256
+#define SVCCTL_BOOT_MAX 64
+#define SVCCTL_MSG_MAX 256
+
+/* The parsed content of a pidfile and what the library judged of it. */
+struct svcctl_pidinfo {
+	int64_t pid;                /* first line; always > 1 once parsed */
+	char host[SVCCTL_HOST_MAX]; /* host=, "" when not recorded */
+	uint64_t start;             /* start=, process start time, 0 unknown */
+	char boot[SVCCTL_BOOT_MAX]; /* boot=, boot id, "" when not recorded */
+	char msg[SVCCTL_MSG_MAX];   /* msg=, one line, "" when none */
+	int64_t mtime_ms;           /* last modification, ms since the epoch */
+	int64_t age_ms;             /* now - mtime_ms, never negative */
+	enum svcctl_state state;    /* set by _state() and on SVCCTL_E_BUSY */
+	enum svcctl_reason reason;  /* why stale, when state is STALE */
+	int lock_held;              /* <path>.lock is held by some process */
+};
+
+/* Flags of svcctl_opts.flags. */
+#define SVCCTL_F_MKDIRS 0x1       /* create missing parent directories */
+#define SVCCTL_F_ALLOW_UNSAFE 0x2 /* accept others' writable dirs as root */
+#define SVCCTL_F_NFS 0x4          /* link-count locking, no flock needed */
+
+/*
+ * Options of the write and lock calls; NULL means all defaults.
+ * Zero-initialise and set what you need: every default is zero.
+ */
+struct svcctl_opts {
+	int64_t pid;          /* pid to record; 0: the calling process */
+	uint64_t start;       /* start time to record; 0: looked up for pid */
+	int mode;             /* pidfile mode; 0: 0644 */
+	int dir_mode;         /* mode of created parents; 0: 0755 */
+	int64_t timeout_ms;   /* lock wait: 0 fail at once, < 0 forever */
+	int64_t stale_age_ms; /* remote files older than this are stale; 0 never */
+	int64_t expire_ms;    /* lock expiry for svcctl_expired(); 0 never */
+	const char *msg;      /* one-line message to record, or NULL */
+	unsigned flags;       /* SVCCTL_F_* */
+};
+
+/* An owned pidfile and/or lock; opaque, freed by svcctl_lock_release(). */
+struct svcctl_lock;
+
+/*
+ * Parse the pidfile at path into *info (state is left SVCCTL_UNKNOWN).
+ * Accepts foreign files ("1234", "1234\n", blanks around).  Returns 0,
+ * -ENOENT when absent, SVCCTL_E_INVALID for bad content, SVCCTL_E_UNSAFE
+ * for a symlink or a file that is not regular.  Never blocks; reads at
+ * most 4 KiB.
+ */
+SVCCTL_API int svcctl_pidfile_read(const char *path, struct svcctl_pidinfo *info);
+
+/*
+ * Judge the pidfile at path: returns an enum svcctl_state (>= 0) and fills
+ * *info, or a negative code when it cannot be read or parsed.  Only
+ * opts->stale_age_ms is used (opts may be NULL).
+ */
+SVCCTL_API int svcctl_pidfile_state(const char *path, const struct svcctl_opts *opts,
+				    struct svcctl_pidinfo *info);
+
+/*
+ * Publish opts->pid (default: ours) at path atomically.  A stale pidfile
+ * is taken over while holding <path>.lock; a live one gives SVCCTL_E_BUSY
+ * with *holder filled (holder may be NULL).  Returns 0 on success.
+ */
+SVCCTL_API int svcctl_pidfile_write(const char *path, const struct svcctl_opts *opts,
+				    struct svcctl_pidinfo *holder);
+
+/*
+ * The same as svcctl_pidfile_write(), and keep <path>.lock locked (flock)
+ * for the life of *lock: nobody takes over while it is held, even if the
+ * recorded pid is reused.  Servers call this at startup.
+ */
+SVCCTL_API int svcctl_pidfile_write_locked(const char *path, const struct svcctl_opts *opts,
+					   struct svcctl_lock **lock,
+					   struct svcctl_pidinfo *holder);
+
+/*
+ * Take only <path>.lock: at once (timeout_ms 0), waiting up to timeout_ms,
+ * or forever (< 0).  Wakes when the lock is freed, not on a polling tick.
+ * Busy gives SVCCTL_E_BUSY (or SVCCTL_E_TIMEOUT) and the holder's pid in
+ * *holder when one is recorded.
+ */
+SVCCTL_API int svcctl_pidfile_lock(const char *path, const struct svcctl_opts *opts,
+				   struct svcctl_lock **lock, struct svcctl_pidinfo *holder);
+
+/*
+ * Remove the pidfile if it is still ours (same file, same pid), drop the
+ * lock and free it.  Returns SVCCTL_E_ROGUE, touching nothing on disk, when
+ * the pidfile was deleted or replaced.  In a forked child it only closes
+ * its descriptors: the parent's pidfile and lock stay.  NULL is a no-op.
+ */
+SVCCTL_API int svcctl_lock_release(struct svcctl_lock *lock);
+
+/*
+ * Judge the pidfile while holding its lock (from svcctl_pidfile_lock):
+ * like svcctl_pidfile_state(), except that the lock we hold is not taken
+ * for a live holder.  Returns an enum svcctl_state or a negative code.
+ */
+SVCCTL_API int svcctl_lock_judge(struct svcctl_lock *lock, const struct svcctl_opts *opts,
+				 struct svcctl_pidinfo *info);
+
+/*
+ * Publish opts->pid (default: ours) at the lock's path while holding the
+ * lock, taking over a stale pidfile; SVCCTL_E_BUSY with *holder when a live
+ * process holds it.  From then on the pidfile belongs to the lock.
+ */
+SVCCTL_API int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl_opts *opts,
+				   struct svcctl_pidinfo *holder);
+
+/*
+ * Drop the lock and free it, leaving a published pidfile in place: for a
+ * starter that records a server's pid and exits.  NULL is a no-op.
+ */
+SVCCTL_API void svcctl_lock_close(struct svcctl_lock *lock);
+
+/* Set the pidfile's mtime to now, so other hosts judge it fresh. */
+SVCCTL_API int svcctl_lock_touch(struct svcctl_lock *lock);
+
+/*
+ * Remove the pidfile at path only if it is stale or records the calling
+ * process.  Returns 0 when removed or already absent, SVCCTL_E_BUSY when a
+ * live process holds it, SVCCTL_E_REMOTE for a fresh remote file.
+ */
+SVCCTL_API int svcctl_pidfile_remove(const char *path);
+
+/* Text for any code this library returns (and for -errno values). */
+SVCCTL_API const char *svcctl_strerror(int code);
+
+/* Name of a state, e.g. "running", for people and --json. */
+SVCCTL_API const char *svcctl_state_name(int state);
+
+/* Name of a stale reason, e.g. "pid reused", or "" for none. */
+SVCCTL_API const char *svcctl_reason_name(int reason);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SVCCTL_PIDFILE_H */

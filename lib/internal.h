@@ -1,0 +1,38 @@
+/* Shared between the library's files; never installed. */
+#ifndef SVCCTL_INTERNAL_H
+#define SVCCTL_INTERNAL_H
+
+#include "platform.h"
+#include "svcctl/pidfile.h"
+
+/* An owned lock, and the pidfile published under it if any. */
+struct svcctl_lock {
+	char *path;                     /* the pidfile */
+	char *lockpath;                 /* <path>.lock */
+	platform_lockh lockh;           /* the flock'd descriptor */
+	struct platform_fileid lock_id; /* the inode we locked */
+	struct platform_fileid pid_id;  /* the pidfile we published */
+	int64_t pid;                    /* the pid recorded in it, 0 for none */
+	int64_t owner;                  /* the process that took the lock */
+};
+
+/* Defaults applied to a NULL or zeroed struct svcctl_opts. */
+struct svcctl_opts svcctl_opts_defaults(const struct svcctl_opts *opts);
+
+/* "<path>.lock" in a new allocation, or NULL. */
+char *svcctl_lock_path(const char *path);
+
+/* Read and parse a pidfile, with mtime and age; see svcctl_pidfile_read. */
+int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platform_fileid *id);
+
+/*
+ * Judge parsed *info: running, stale or remote (never dead-locked; the
+ * caller probes the lock).  Fills state and reason; returns the state.
+ */
+int svcctl_judge(struct svcctl_pidinfo *info, int64_t stale_age_ms);
+
+/* Take <path>.lock as opts say; on busy fill *holder from the pidfile. */
+int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, struct svcctl_lock **out,
+		     struct svcctl_pidinfo *holder);
+
+#endif /* SVCCTL_INTERNAL_H */

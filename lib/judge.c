@@ -1,0 +1,153 @@
+/* Reading a pidfile and judging whether the process it names is its owner. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "internal.h"
+
+struct svcctl_opts svcctl_opts_defaults(const struct svcctl_opts *opts)
+{
+	struct svcctl_opts o;
+
+	if (opts)
+		o = *opts;
+	else
+		memset(&o, 0, sizeof(o));
+	if (o.pid == 0)
+		o.pid = platform_self_pid();
+	if (o.mode == 0)
+		o.mode = 0644;
+	if (o.dir_mode == 0)
+		o.dir_mode = 0755;
+	return o;
+}
+
+char *svcctl_lock_path(const char *path)
+{
+	size_t n = strlen(path);
+	char *p = malloc(n + sizeof(".lock"));
+
+	if (p) {
+		memcpy(p, path, n);
+		memcpy(p + n, ".lock", sizeof(".lock"));
+	}
+	return p;
+}
+
+int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platform_fileid *id)
+{
+	char buf[SVCCTL_PIDFILE_MAX];
+	struct platform_filemeta meta;
+	size_t len;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	info->state = SVCCTL_UNKNOWN;
+	info->lock_held = -1;
+	rc = platform_read_file(path, buf, sizeof(buf), &len, &meta);
+	if (rc < 0)
+		return rc;
+	rc = svcctl_parse(buf, len, platform_pid_max(), info);
+	info->state = SVCCTL_UNKNOWN;
+	if (rc < 0)
+		return rc;
+	info->mtime_ms = meta.mtime_ms;
+	info->age_ms = platform_now_ms() - meta.mtime_ms;
+	if (info->age_ms < 0)
+		info->age_ms = 0;
+	if (id)
+		*id = meta.id;
+	return 0;
+}
+
+int svcctl_pidfile_read(const char *path, struct svcctl_pidinfo *info)
+{
+	return svcctl_read_meta(path, info, NULL);
+}
+
+static int set_state(struct svcctl_pidinfo *info, enum svcctl_state state,
+		     enum svcctl_reason reason)
+{
+	info->state = state;
+	info->reason = reason;
+	return (int)state;
+}
+
+/* Another host's file: remote until older than the stale age (0: never). */
+static int judge_remote(struct svcctl_pidinfo *info, int64_t stale_age_ms)
+{
+	if (stale_age_ms > 0 && info->age_ms >= stale_age_ms)
+		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_AGED);
+	return set_state(info, SVCCTL_REMOTE, SVCCTL_REASON_NONE);
+}
+
+/* True when the file records a host and it is not this one. */
+static int is_remote(const struct svcctl_pidinfo *info)
+{
+	char host[SVCCTL_HOST_MAX];
+
+	if (info->host[0] == '\0' || platform_hostname(host, sizeof(host)) < 0)
+		return 0;
+	return strcmp(host, info->host) != 0;
+}
+
+/* True when the file records a boot id and this boot's differs. */
+static int is_other_boot(const struct svcctl_pidinfo *info)
+{
+	char boot[SVCCTL_BOOT_MAX];
+
+	if (info->boot[0] == '\0' || platform_boot_id(boot, sizeof(boot)) < 0 || boot[0] == '\0')
+		return 0;
+	return strcmp(boot, info->boot) != 0;
+}
+
+int svcctl_judge(struct svcctl_pidinfo *info, int64_t stale_age_ms)
+{
+	uint64_t start = 0;
+	int rc;
+
+	if (is_remote(info))
+		return judge_remote(info, stale_age_ms);
+	if (is_other_boot(info))
+		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_OTHER_BOOT);
+	rc = platform_proc_check(info->pid, &start);
+	if (rc < 0)
+		return rc;
+	if (rc == PLATFORM_PROC_DEAD)
+		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_DEAD);
+	if (rc == PLATFORM_PROC_ZOMBIE)
+		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_ZOMBIE);
+	/* alive: the same process only if it started when the file says */
+	if (info->start && start && info->start != start)
+		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_REUSED);
+	return set_state(info, SVCCTL_RUNNING, SVCCTL_REASON_NONE);
+}
+
+int svcctl_pidfile_state(const char *path, const struct svcctl_opts *opts,
+			 struct svcctl_pidinfo *info)
+{
+	int64_t stale_age = opts ? opts->stale_age_ms : 0;
+	char *lockpath;
+	int rc;
+
+	rc = svcctl_read_meta(path, info, NULL);
+	if (rc == -ENOENT) {
+		info->state = SVCCTL_ABSENT;
+		return SVCCTL_ABSENT;
+	}
+	if (rc < 0)
+		return rc;
+	rc = svcctl_judge(info, stale_age);
+	if (rc != SVCCTL_STALE || info->reason == SVCCTL_REASON_AGED)
+		return rc;
+	/* dead, but a held lock still forbids takeover: say exactly that */
+	lockpath = svcctl_lock_path(path);
+	if (lockpath == NULL)
+		return -ENOMEM;
+	info->lock_held = platform_lock_probe(lockpath);
+	free(lockpath);
+	if (info->lock_held == 1)
+		info->state = SVCCTL_DEAD_LOCKED;
+	return (int)info->state;
+}

@@ -1,0 +1,74 @@
+/* Whole-pidfile operations built on the lock: write, write_locked, remove. */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+int svcctl_pidfile_write_locked(const char *path, const struct svcctl_opts *opts,
+				struct svcctl_lock **lock, struct svcctl_pidinfo *holder)
+{
+	struct svcctl_lock *lk;
+	int rc;
+
+	*lock = NULL;
+	rc = svcctl_lock_take(path, opts, &lk, holder);
+	if (rc < 0)
+		return rc;
+	rc = svcctl_lock_publish(lk, opts, holder);
+	if (rc < 0) {
+		svcctl_lock_close(lk);
+		return rc;
+	}
+	*lock = lk;
+	return 0;
+}
+
+int svcctl_pidfile_write(const char *path, const struct svcctl_opts *opts,
+			 struct svcctl_pidinfo *holder)
+{
+	struct svcctl_lock *lk;
+	int rc = svcctl_pidfile_write_locked(path, opts, &lk, holder);
+
+	/* the pidfile stays; only the lock that serialized the takeover goes */
+	if (rc == 0)
+		svcctl_lock_close(lk);
+	return rc;
+}
+
+/* Under the lock: remove the pidfile if it is stale or names us. */
+static int remove_locked(struct svcctl_lock *lk)
+{
+	struct svcctl_pidinfo info;
+	struct platform_fileid id;
+	int rc = svcctl_read_meta(lk->path, &info, &id);
+
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	rc = svcctl_judge(&info, 0);
+	if (rc < 0)
+		return rc;
+	if (rc == SVCCTL_REMOTE)
+		return SVCCTL_E_REMOTE;
+	if (rc == SVCCTL_RUNNING && info.pid != platform_self_pid())
+		return SVCCTL_E_BUSY;
+	rc = platform_unlink_if(lk->path, &id);
+	return rc == -ENOENT ? 0 : rc;
+}
+
+int svcctl_pidfile_remove(const char *path)
+{
+	/* a short wait lets a concurrent state probe finish */
+	struct svcctl_opts o = {.timeout_ms = 100};
+	struct svcctl_lock *lk;
+	int rc = svcctl_lock_take(path, &o, &lk, NULL);
+
+	if (rc == SVCCTL_E_TIMEOUT)
+		return SVCCTL_E_BUSY;
+	if (rc < 0)
+		return rc;
+	rc = remove_locked(lk);
+	svcctl_lock_close(lk);
+	return rc;
+}

@@ -1,0 +1,53 @@
+/* Text for every code the library returns. */
+#include <string.h>
+
+#include "svcctl/pidfile.h"
+
+const char *svcctl_strerror(int code)
+{
+	switch (code) {
+	case 0:
+		return "success";
+	case SVCCTL_E_BUSY:
+		return "held by a live process";
+	case SVCCTL_E_INVALID:
+		return "invalid content (expected a process id)";
+	case SVCCTL_E_ROGUE:
+		return "pidfile deleted or replaced by someone else";
+	case SVCCTL_E_UNSAFE:
+		return "unsafe path (symlink, not a regular file, or writable by others)";
+	case SVCCTL_E_REMOTE:
+		return "held by a process on another host";
+	case SVCCTL_E_TIMEOUT:
+		return "timed out waiting for the lock";
+	case SVCCTL_E_EXPIRED:
+		return "lock held past its expiry";
+	}
+	if (code < 0 && code > -4096)
+		return strerror(-code);
+	return "unknown error";
+}
+
+const char *svcctl_state_name(int state)
+{
+	static const char *const names[] = {"absent", "running",     "stale",
+					    "remote", "dead-locked", "unknown"};
+
+	if (state < 0 || state > SVCCTL_UNKNOWN)
+		return "unknown";
+	return names[state];
+}
+
+const char *svcctl_reason_name(int reason)
+{
+	static const char *const names[] = {"",
+					    "not running",
+					    "zombie",
+					    "pid reused",
+					    "written before the last boot",
+					    "older than the stale age"};
+
+	if (reason < 0 || reason > SVCCTL_REASON_AGED)
+		return "";
+	return names[reason];
+}

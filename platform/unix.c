@@ -1,0 +1,215 @@
+/*
+ * Unix primitives: liveness and process identity, host and boot id,
+ * atomic publish, and safe small-file reads.  The lock file is in
+ * unix_lock.c.  Linux-only parts fall back to portable behaviour.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform.h"
+#include "svcctl/pidfile.h"
+#include "unix.h"
+
+int64_t platform_self_pid(void)
+{
+	return (int64_t)getpid();
+}
+
+int64_t platform_pid_max(void)
+{
+#ifdef __linux__
+	return 4194304; /* PID_MAX_LIMIT: the kernel never exceeds it */
+#else
+	return INT_MAX;
+#endif
+}
+
+/* Read the state letter and start time (field 22) of /proc/PID/stat. */
+static int read_proc_stat(int64_t pid, char *state, uint64_t *start)
+{
+	char path[64], buf[1024];
+	unsigned long long st = 0;
+	ssize_t n;
+	char *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* the command name may hold ')' and blanks: the last ')' ends it */
+	p = strrchr(buf, ')');
+	if (p == NULL || sscanf(p + 1,
+				" %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+				"%*s %*s %*s %*s %*s %llu",
+				state, &st) != 2)
+		return -EIO;
+	*start = st;
+	return 0;
+}
+
+int platform_proc_check(int64_t pid, uint64_t *start)
+{
+	char state = 0;
+	int rc;
+
+	*start = 0;
+	if (pid < 1 || pid > platform_pid_max())
+		return -EINVAL;
+	/* EPERM: it exists, we may just not signal it */
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		return PLATFORM_PROC_DEAD;
+	rc = read_proc_stat(pid, &state, start);
+	if (rc == -ENOENT && access("/proc/self/stat", F_OK) == 0)
+		return PLATFORM_PROC_DEAD; /* exited and reaped since kill() */
+	if (rc < 0)
+		return PLATFORM_PROC_ALIVE; /* no /proc: kill() is all we know */
+	if (state == 'Z' || state == 'X')
+		return PLATFORM_PROC_ZOMBIE;
+	return PLATFORM_PROC_ALIVE;
+}
+
+int platform_hostname(char *buf, size_t size)
+{
+	if (gethostname(buf, size) < 0)
+		return -errno;
+	buf[size - 1] = '\0';
+	return 0;
+}
+
+int platform_boot_id(char *buf, size_t size)
+{
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	ssize_t n = 0;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return 0; /* no boot id on this system */
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int64_t clock_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t platform_now_ms(void)
+{
+	return clock_ms(CLOCK_REALTIME);
+}
+
+int64_t platform_mono_ms(void)
+{
+	return clock_ms(CLOCK_MONOTONIC);
+}
+
+/* Map open() failures on a path we must not follow or block on. */
+static int open_error(int err)
+{
+	if (err == ELOOP || err == ENXIO)
+		return SVCCTL_E_UNSAFE; /* symlink; socket or absent FIFO peer */
+	return -err;
+}
+
+/* Read up to size bytes; one byte more than fits makes it invalid. */
+static int read_capped(int fd, char *buf, size_t size, size_t *len)
+{
+	size_t got = 0;
+	char extra;
+
+	while (got < size) {
+		ssize_t n = read(fd, buf + got, size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == size && read(fd, &extra, 1) > 0)
+		return SVCCTL_E_INVALID;
+	*len = got;
+	return 0;
+}
+
+int platform_read_file(const char *path, char *buf, size_t size, size_t *len,
+		       struct platform_filemeta *meta)
+{
+	struct stat st;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return open_error(errno);
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+	} else if (!S_ISREG(st.st_mode)) {
+		rc = SVCCTL_E_UNSAFE; /* FIFO, device, directory: never read */
+	} else {
+		rc = read_capped(fd, buf, size, len);
+		platform_unix_meta(&st, meta);
+	}
+	close(fd);
+	return rc;
+}
+
+void platform_unix_meta(const struct stat *st, struct platform_filemeta *meta)
+{
+	meta->id.dev = (uint64_t)st->st_dev;
+	meta->id.ino = (uint64_t)st->st_ino;
+	meta->mtime_ms = (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
+}
+
+int platform_unix_same(const char *path, const struct platform_fileid *id)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if ((uint64_t)st.st_dev != id->dev || (uint64_t)st.st_ino != id->ino)
+		return -ESTALE;
+	return 0;
+}
+
+int platform_unlink_if(const char *path, const struct platform_fileid *id)
+{
+	int rc = platform_unix_same(path, id);
+
+	if (rc < 0)
+		return rc;
+	return unlink(path) < 0 ? -errno : 0;
+}
+
+int platform_touch_if(const char *path, const struct platform_fileid *id)
+{
+	int rc = platform_unix_same(path, id);
+
+	if (rc < 0)
+		return rc;
+	return utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+}

@@ -1,0 +1,15 @@
+/* Helpers shared by the Unix platform files; never used outside platform/. */
+#ifndef SVCCTL_PLATFORM_UNIX_H
+#define SVCCTL_PLATFORM_UNIX_H
+
+#include <sys/stat.h>
+
+#include "platform.h"
+
+/* Fill *meta from a stat result. */
+void platform_unix_meta(const struct stat *st, struct platform_filemeta *meta);
+
+/* 0 if path (not followed) is the file id, -ESTALE if another, or -errno. */
+int platform_unix_same(const char *path, const struct platform_fileid *id);
+
+#endif /* SVCCTL_PLATFORM_UNIX_H */

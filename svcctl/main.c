@@ -1,0 +1,98 @@
+/*
+ * svcctl: start, stop and query servers through pidfiles that do not lie.
+ * The command table drives dispatch, usage lines and --help.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef SVCCTL_VERSION
+#define SVCCTL_VERSION "unknown"
+#endif
+
+#define TGT "(-p PIDFILE | NAME) "
+#define START_OPTS                                                                         \
+	"[-u USER[:GROUP]] [-C DIR] [-o FILE] [--umask MASK] [-e VAR=VALUE]... "            \
+	"[--foreground] [--wait-pidfile | --notify [fd:N]] [--ready-timeout DURATION] "     \
+	"-- COMMAND [ARG...]"
+
+static const struct cli_cmd commands[] = {
+	{"start", cmd_start, OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_COMMAND,
+	 TGT START_OPTS, "Start COMMAND detached and record its pid, unless already running."},
+	{"stop", cmd_stop, OPT_TARGET | OPT_RUNDIR | OPT_STOP | OPT_SIGNAL,
+	 TGT "[-s SIGNAL] [-t DURATION] [--retry SCHEDULE] [--group] [--test]",
+	 "Signal the recorded server per the schedule (default TERM/10/KILL/5), wait for "
+	 "its death and remove the pidfile."},
+	{"status", cmd_status, OPT_TARGET | OPT_RUNDIR | OPT_JSON, TGT "[--json]",
+	 "Report the server's state: exit 0 running, 1 dead with pidfile, 3 not running, "
+	 "4 unknown."},
+	{"reload", cmd_reload, OPT_TARGET | OPT_RUNDIR | OPT_SIGNAL, TGT "[-s SIGNAL]",
+	 "Send SIGHUP (or -s SIGNAL) to the running server; exit 7 when not running."},
+	{"restart", cmd_restart,
+	 OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_STOP | OPT_SIGNAL | OPT_COMMAND,
+	 TGT START_OPTS, "Stop the server if it runs, then start COMMAND."},
+	{"list", cmd_list, OPT_RUNDIR | OPT_JSON, "[-d RUNDIR] [--json]",
+	 "List every pidfile in RUNDIR with its state."},
+	{"cleanup", cmd_cleanup, OPT_RUNDIR, "[-d RUNDIR]",
+	 "Remove the stale pidfiles in RUNDIR and say how many."},
+	{"run", cmd_run, OPT_TARGET | OPT_RUNDIR | OPT_WAIT | OPT_COMMAND,
+	 TGT "[-w DURATION] -- COMMAND [ARG...]",
+	 "Hold the pidfile and its lock while COMMAND runs in the foreground; exit with "
+	 "COMMAND's code."},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void cli_usage(FILE *f, const struct cli_cmd *cmd)
+{
+	if (cmd != NULL) {
+		fprintf(f, "usage: svcctl %s %s\n", cmd->name, cmd->usage);
+		return;
+	}
+	fprintf(f, "usage: svcctl VERB [OPTIONS]   (svcctl VERB --help for details)\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "       svcctl %s %s\n", commands[i].name, commands[i].usage);
+}
+
+/* The whole help text: usage lines, one line per verb, common options. */
+static void help(void)
+{
+	cli_usage(stdout, NULL);
+	printf("\nVerbs:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("  %-8s %s\n", commands[i].name, commands[i].help);
+	printf("\nNAME means RUNDIR/NAME.pid; RUNDIR is -d, else $SVCCTL_RUNDIR, else\n"
+	       "/run/svcctl (root) or $XDG_RUNTIME_DIR/svcctl.  Options: -q/--quiet,\n"
+	       "-h/--help, --version.  See svcctl(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	int rc;
+
+	if (argc < 2) {
+		cli_usage(stderr, NULL);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		help();
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("svcctl %s\n", SVCCTL_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		rc = cli_parse(&commands[i], argc - 1, argv + 1, &c);
+		if (rc >= 0)
+			return rc;
+		return commands[i].run(&c);
+	}
+	fail("unknown verb \"%s\"", argv[1]);
+	cli_usage(stderr, NULL);
+	return EXIT_USAGE;
+}
