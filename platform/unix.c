@@ -33,11 +33,19 @@ int64_t platform_pid_max(void)
 #endif
 }
 
-/* Read the state letter and start time (field 22) of /proc/PID/stat. */
-static int read_proc_stat(int64_t pid, char *state, uint64_t *start)
+/* PF_EXITING in /proc/PID/stat's flags: the process has begun to exit. */
+#define PROC_FLAG_EXITING 0x4u
+
+/*
+ * Read the state letter, flags (field 9) and start time (field 22) of
+ * /proc/PID/stat.  An exiting process counts as a zombie: it has already
+ * closed its files, so its locks are gone before its state says 'Z'.
+ */
+static int read_proc_stat(int64_t pid, int *dying, uint64_t *start)
 {
-	char path[64], buf[1024];
+	char path[64], buf[1024], state;
 	unsigned long long st = 0;
+	unsigned flags = 0;
 	ssize_t n;
 	char *p;
 	int fd;
@@ -54,18 +62,18 @@ static int read_proc_stat(int64_t pid, char *state, uint64_t *start)
 	/* the command name may hold ')' and blanks: the last ')' ends it */
 	p = strrchr(buf, ')');
 	if (p == NULL || sscanf(p + 1,
-				" %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+				" %c %*s %*s %*s %*s %*s %u %*s %*s %*s %*s %*s %*s %*s "
 				"%*s %*s %*s %*s %*s %llu",
-				state, &st) != 2)
+				&state, &flags, &st) != 3)
 		return -EIO;
+	*dying = state == 'Z' || state == 'X' || (flags & PROC_FLAG_EXITING);
 	*start = st;
 	return 0;
 }
 
 int platform_proc_check(int64_t pid, uint64_t *start)
 {
-	char state = 0;
-	int rc;
+	int dying = 0, rc;
 
 	*start = 0;
 	if (pid < 1 || pid > platform_pid_max())
@@ -73,12 +81,12 @@ int platform_proc_check(int64_t pid, uint64_t *start)
 	/* EPERM: it exists, we may just not signal it */
 	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
 		return PLATFORM_PROC_DEAD;
-	rc = read_proc_stat(pid, &state, start);
+	rc = read_proc_stat(pid, &dying, start);
 	if (rc == -ENOENT && access("/proc/self/stat", F_OK) == 0)
 		return PLATFORM_PROC_DEAD; /* exited and reaped since kill() */
 	if (rc < 0)
 		return PLATFORM_PROC_ALIVE; /* no /proc: kill() is all we know */
-	if (state == 'Z' || state == 'X')
+	if (dying)
 		return PLATFORM_PROC_ZOMBIE;
 	return PLATFORM_PROC_ALIVE;
 }

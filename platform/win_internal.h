@@ -1,0 +1,41 @@
+/* Helpers shared by the Windows platform files; never used outside platform/. */
+#ifndef SVCCTL_PLATFORM_WIN_INTERNAL_H
+#define SVCCTL_PLATFORM_WIN_INTERNAL_H
+
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+
+#include <errno.h>
+
+#include "platform.h"
+
+#ifndef ESTALE
+#define ESTALE 151 /* mingw-w64's errno.h has none; the library compares -ESTALE */
+#endif
+
+/* The one place where a Win32 error becomes -errno or an SVCCTL_E_* code. */
+int platform_win_error(DWORD e);
+
+/* platform_win_error(GetLastError()). */
+int platform_win_last_error(void);
+
+/*
+ * Open path + suffix (suffix "" for none; path UTF-8) itself, never a
+ * reparse point's target, shared for reading, writing and deletion.
+ */
+int platform_win_open(const char *path, const char *suffix, DWORD access, DWORD disposition,
+		      HANDLE *h);
+
+/* Identity and mtime of an open file; SVCCTL_E_UNSAFE unless a plain disk file. */
+int platform_win_meta(HANDLE h, struct platform_filemeta *meta);
+
+/* 0 if the open file h is id, -ESTALE if it is another file. */
+int platform_win_same(HANDLE h, const struct platform_fileid *id);
+
+/* Rename the file open as h (DELETE access) aside from path, then delete it. */
+int platform_win_remove(HANDLE h, const char *path);
+
+/* Write all of data to h. */
+int platform_win_write_all(HANDLE h, const char *data, size_t len);
+
+#endif /* SVCCTL_PLATFORM_WIN_INTERNAL_H */

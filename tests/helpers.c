@@ -1,0 +1,178 @@
+/* Shared test helpers: temp dirs, files, fd counts, child processes. */
+#define _GNU_SOURCE
+#include "helpers.h"
+#include "suites.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void th_dir_new(struct th_dir *d)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(d->path, sizeof(d->path), "%s/svcctl-test.XXXXXX", base ? base : "/tmp");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(d->path));
+	d->fds_before = th_count_fds();
+}
+
+void th_dir_done(struct th_dir *d)
+{
+	char cmd[PATH_MAX + 32];
+
+	CU_ASSERT_EQUAL(th_count_fds(), d->fds_before);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->path);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+char *th_path(const struct th_dir *d, const char *name, char *buf)
+{
+	snprintf(buf, PATH_MAX, "%s/%s", d->path, name);
+	return buf;
+}
+
+/* Count entries of a directory that pass keep(). */
+static int count_if(const char *dir, int (*keep)(const char *))
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (dp == NULL)
+		return -1;
+	while ((e = readdir(dp)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && keep(e->d_name))
+			n++;
+	closedir(dp);
+	return n;
+}
+
+static int any(const char *name)
+{
+	(void)name;
+	return 1;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int stray(const char *name)
+{
+	return !ends_with(name, ".pid") && !ends_with(name, ".lock");
+}
+
+int th_count_fds(void)
+{
+	/* opendir's own descriptor is among the entries */
+	return count_if("/proc/self/fd", any) - 1;
+}
+
+int th_count_entries(const char *dir)
+{
+	return count_if(dir, any);
+}
+
+int th_count_stray(const char *dir)
+{
+	return count_if(dir, stray);
+}
+
+void th_write(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+int th_read(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+pid_t th_spawn_holder(const char *path)
+{
+	int p[2];
+	char ok = 0;
+	pid_t pid;
+
+	CU_ASSERT_FATAL(pipe2(p, O_CLOEXEC) == 0);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		struct svcctl_lock *lk;
+
+		close(p[0]);
+		if (svcctl_pidfile_write_locked(path, NULL, &lk, NULL) < 0)
+			_exit(1);
+		if (write(p[1], "1", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &ok, 1) != 1) {
+		close(p[0]);
+		th_wait(pid);
+		return -1;
+	}
+	close(p[0]);
+	return pid;
+}
+
+pid_t th_spawn_sleeper(void)
+{
+	pid_t pid = fork();
+
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+int th_wait(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void th_kill(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	th_wait(pid);
+}
+
+CU_pSuite th_add_suite(const char *name, const struct th_case *cases)
+{
+	CU_pSuite s = CU_add_suite(name, NULL, NULL);
+
+	for (; s && cases->name; cases++)
+		if (CU_add_test(s, cases->name, cases->fn) == NULL)
+			return NULL;
+	return s;
+}

@@ -1,0 +1,21 @@
+/* Every suite of the runner. */
+#ifndef SVCCTL_TEST_SUITES_H
+#define SVCCTL_TEST_SUITES_H
+
+#include <CUnit/CUnit.h>
+
+CU_pSuite test_format_suite(void);
+CU_pSuite test_pidfile_suite(void);
+CU_pSuite test_lock_suite(void);
+CU_pSuite test_liveness_suite(void);
+CU_pSuite test_badcontent_suite(void);
+CU_pSuite test_torture_suite(void);
+
+/* Add a suite and its tests from a NULL-terminated table. */
+struct th_case {
+	const char *name;
+	void (*fn)(void);
+};
+CU_pSuite th_add_suite(const char *name, const struct th_case *cases);
+
+#endif
