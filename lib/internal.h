@@ -14,6 +14,7 @@ struct svcctl_lock {
 	struct platform_fileid pid_id;  /* the pidfile we published */
 	int64_t pid;                    /* the pid recorded in it, 0 for none */
 	int64_t owner;                  /* the process that took the lock */
+	int nfs;				/* the lock file is an NFS-safe record */
 };
 
 /* Defaults applied to a NULL or zeroed struct svcctl_opts. */
@@ -30,6 +31,26 @@ int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platf
  * caller probes the lock).  Fills state and reason; returns the state.
  */
 int svcctl_judge(struct svcctl_pidinfo *info, int64_t stale_age_ms);
+
+/* Fill the record to publish for o->pid: pid, start, host, boot, msg. */
+int svcctl_make_record(const struct svcctl_opts *o, struct svcctl_pidinfo *rec);
+
+/*
+ * Holding the lock, look at the file at path: remove it when stale (0: try
+ * publishing again), else SVCCTL_E_BUSY / _REMOTE / _EXPIRED with *holder.
+ */
+int svcctl_clear_existing(const char *path, const struct svcctl_opts *o,
+			  struct svcctl_pidinfo *holder);
+
+/* code, or SVCCTL_E_EXPIRED when the holder is older than o->expire_ms. */
+int svcctl_busy_code(const struct svcctl_pidinfo *holder, const struct svcctl_opts *o, int code);
+
+/* The directory part of path in a new allocation ("." when none). */
+char *svcctl_parent_dir(const char *path);
+
+/* NFS-safe lock (SVCCTL_F_NFS): acquire, and drop when owned. */
+int svcctl_nfs_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
+		       struct svcctl_pidinfo *holder);
 
 /* Take <path>.lock as opts say; on busy fill *holder from the pidfile. */
 int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, struct svcctl_lock **out,

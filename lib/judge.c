@@ -35,6 +35,23 @@ char *svcctl_lock_path(const char *path)
 	return p;
 }
 
+char *svcctl_parent_dir(const char *path)
+{
+	size_t end = strlen(path), n;
+	char *dir;
+
+	while (end > 0 && !platform_is_sep(path[end - 1]))
+		end--;
+	/* "x.pid" -> ".", "/x.pid" -> "/", "a/b/x.pid" -> "a/b" */
+	n = end == 0 ? 1 : end == 1 ? 1 : end - 1;
+	dir = malloc(n + 1);
+	if (dir) {
+		memcpy(dir, end == 0 ? "." : path, n);
+		dir[n] = '\0';
+	}
+	return dir;
+}
+
 int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platform_fileid *id)
 {
 	char buf[SVCCTL_PIDFILE_MAX];
@@ -150,4 +167,85 @@ int svcctl_pidfile_state(const char *path, const struct svcctl_opts *opts,
 	if (info->lock_held == 1)
 		info->state = SVCCTL_DEAD_LOCKED;
 	return (int)info->state;
+}
+
+/* Fill the record we are about to publish: pid, start, host, boot, msg. */
+int svcctl_make_record(const struct svcctl_opts *o, struct svcctl_pidinfo *rec)
+{
+	uint64_t start = o->start;
+
+	memset(rec, 0, sizeof(*rec));
+	if (o->pid < 2 || o->pid > platform_pid_max())
+		return -EINVAL;
+	if (start == 0) {
+		int rc = platform_proc_check(o->pid, &start);
+
+		if (rc < 0)
+			return rc;
+		if (rc != PLATFORM_PROC_ALIVE)
+			return -ESRCH;
+	}
+	rec->pid = o->pid;
+	rec->start = start;
+	platform_hostname(rec->host, sizeof(rec->host));
+	platform_boot_id(rec->boot, sizeof(rec->boot));
+	if (o->msg && strlen(o->msg) >= sizeof(rec->msg))
+		return -ENAMETOOLONG;
+	if (o->msg)
+		strcpy(rec->msg, o->msg);
+	return 0;
+}
+
+/*
+ * Decide about an existing pidfile while holding the lock: remove it when
+ * stale (0, try again), else say who holds it.
+ */
+/*
+ * Remove the stale file we judged, only if path still holds it: same inode
+ * and same record.  Under the flock nobody races us; in NFS mode another
+ * taker may have replaced it, and an inode number can be reused at once.
+ */
+static int unlink_same(const char *path, const struct svcctl_pidinfo *seen,
+		       const struct platform_fileid *id)
+{
+	struct svcctl_pidinfo now;
+	struct platform_fileid nid;
+	int rc = svcctl_read_meta(path, &now, &nid);
+
+	if (rc < 0)
+		return rc;
+	if (nid.dev != id->dev || nid.ino != id->ino || now.pid != seen->pid ||
+	    now.start != seen->start || now.mtime_ms != seen->mtime_ms)
+		return -ESTALE;
+	return platform_unlink_if(path, id);
+}
+
+int svcctl_clear_existing(const char *path, const struct svcctl_opts *o,
+			  struct svcctl_pidinfo *holder)
+{
+	struct svcctl_pidinfo cur;
+	struct platform_fileid id;
+	int rc = svcctl_read_meta(path, &cur, &id);
+
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	rc = svcctl_judge(&cur, o->stale_age_ms);
+	if (rc < 0)
+		return rc;
+	if (rc == SVCCTL_RUNNING || rc == SVCCTL_REMOTE) {
+		if (holder)
+			*holder = cur;
+		return svcctl_busy_code(&cur, o, rc == SVCCTL_RUNNING ? SVCCTL_E_BUSY : SVCCTL_E_REMOTE);
+	}
+	rc = unlink_same(path, &cur, &id);
+	return rc == -ESTALE || rc == -ENOENT ? 0 : rc;
+}
+
+int svcctl_busy_code(const struct svcctl_pidinfo *holder, const struct svcctl_opts *o, int code)
+{
+	if (o && o->expire_ms > 0 && holder->age_ms >= o->expire_ms)
+		return SVCCTL_E_EXPIRED;
+	return code;
 }

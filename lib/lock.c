@@ -29,38 +29,73 @@ static struct svcctl_lock *lock_new(const char *path)
 }
 
 /* Who holds a busy lock: the pidfile's process, else the flock holder. */
-static void fill_holder(const char *path, const char *lockpath, struct svcctl_pidinfo *holder)
+static int fill_holder(const char *path, const char *lockpath, const struct svcctl_opts *o,
+		       struct svcctl_pidinfo *holder, int code)
 {
-	if (holder == NULL)
-		return;
-	if (svcctl_read_meta(path, holder, NULL) == 0) {
-		if (svcctl_judge(holder, 0) == SVCCTL_STALE)
-			holder->state = SVCCTL_DEAD_LOCKED;
+	struct svcctl_pidinfo h;
+
+	if (svcctl_read_meta(path, &h, NULL) == 0) {
+		if (svcctl_judge(&h, o ? o->stale_age_ms : 0) == SVCCTL_STALE)
+			h.state = SVCCTL_DEAD_LOCKED;
 	} else {
-		memset(holder, 0, sizeof(*holder));
-		holder->pid = platform_lock_holder(lockpath);
-		holder->state = SVCCTL_RUNNING;
+		memset(&h, 0, sizeof(h));
+		h.pid = platform_lock_holder(lockpath);
+		h.state = SVCCTL_RUNNING;
 	}
-	holder->lock_held = 1;
+	h.lock_held = 1;
+	if (holder)
+		*holder = h;
+	return svcctl_busy_code(&h, o, code);
+}
+
+/* Create the pidfile's directory when asked to. */
+static int make_parent(const char *path, const struct svcctl_opts *o)
+{
+	char *dir;
+	int rc;
+
+	if (o == NULL || !(o->flags & SVCCTL_F_MKDIRS))
+		return 0;
+	dir = svcctl_parent_dir(path);
+	if (dir == NULL)
+		return -ENOMEM;
+	rc = platform_mkdirs(dir, o->dir_mode ? o->dir_mode : 0755);
+	free(dir);
+	return rc;
+}
+
+/* The flock'd lock file of the default mode. */
+static int flock_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
+			 struct svcctl_pidinfo *holder)
+{
+	int rc = platform_lock_acquire(lk->lockpath, o ? o->timeout_ms : 0, &lk->lockh,
+				       &lk->lock_id);
+
+	if (rc == SVCCTL_E_BUSY || rc == SVCCTL_E_TIMEOUT)
+		return fill_holder(lk->path, lk->lockpath, o, holder, rc);
+	return rc;
 }
 
 int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, struct svcctl_lock **out,
 		     struct svcctl_pidinfo *holder)
 {
-	int64_t timeout = opts ? opts->timeout_ms : 0;
 	struct svcctl_lock *lk;
 	int rc;
 
 	*out = NULL;
 	if (path == NULL || path[0] == '\0')
 		return -EINVAL;
+	rc = make_parent(path, opts);
+	if (rc < 0)
+		return rc;
 	lk = lock_new(path);
 	if (lk == NULL)
 		return -ENOMEM;
-	rc = platform_lock_acquire(lk->lockpath, timeout, &lk->lockh, &lk->lock_id);
+	if (opts && (opts->flags & SVCCTL_F_NFS))
+		rc = svcctl_nfs_acquire(lk, opts, holder);
+	else
+		rc = flock_acquire(lk, opts, holder);
 	if (rc < 0) {
-		if (rc == SVCCTL_E_BUSY || rc == SVCCTL_E_TIMEOUT)
-			fill_holder(path, lk->lockpath, holder);
 		lock_free(lk);
 		return rc;
 	}
@@ -89,61 +124,6 @@ int svcctl_lock_judge(struct svcctl_lock *lock, const struct svcctl_opts *opts,
 	return svcctl_judge(info, opts ? opts->stale_age_ms : 0);
 }
 
-/* Fill the record we are about to publish: pid, start, host, boot, msg. */
-static int make_record(const struct svcctl_opts *o, struct svcctl_pidinfo *rec)
-{
-	uint64_t start = o->start;
-
-	memset(rec, 0, sizeof(*rec));
-	if (o->pid < 2 || o->pid > platform_pid_max())
-		return -EINVAL;
-	if (start == 0) {
-		int rc = platform_proc_check(o->pid, &start);
-
-		if (rc < 0)
-			return rc;
-		if (rc != PLATFORM_PROC_ALIVE)
-			return -ESRCH;
-	}
-	rec->pid = o->pid;
-	rec->start = start;
-	platform_hostname(rec->host, sizeof(rec->host));
-	platform_boot_id(rec->boot, sizeof(rec->boot));
-	if (o->msg && strlen(o->msg) >= sizeof(rec->msg))
-		return -ENAMETOOLONG;
-	if (o->msg)
-		strcpy(rec->msg, o->msg);
-	return 0;
-}
-
-/*
- * Decide about an existing pidfile while holding the lock: remove it when
- * stale (0, try again), else say who holds it.
- */
-static int clear_existing(const char *path, const struct svcctl_opts *o,
-			  struct svcctl_pidinfo *holder)
-{
-	struct svcctl_pidinfo cur;
-	struct platform_fileid id;
-	int rc = svcctl_read_meta(path, &cur, &id);
-
-	if (rc == -ENOENT)
-		return 0;
-	if (rc < 0)
-		return rc;
-	rc = svcctl_judge(&cur, o->stale_age_ms);
-	if (rc < 0)
-		return rc;
-	if (rc == SVCCTL_RUNNING || rc == SVCCTL_REMOTE) {
-		if (holder)
-			*holder = cur;
-		return rc == SVCCTL_RUNNING ? SVCCTL_E_BUSY : SVCCTL_E_REMOTE;
-	}
-	/* stale; we hold the lock, so no other taker can race this */
-	rc = platform_unlink_if(path, &id);
-	return rc == -ESTALE || rc == -ENOENT ? 0 : rc;
-}
-
 int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl_opts *opts,
 			struct svcctl_pidinfo *holder)
 {
@@ -152,7 +132,7 @@ int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl_opts *opts
 	char buf[SVCCTL_PIDFILE_MAX];
 	int len, rc;
 
-	rc = make_record(&o, &rec);
+	rc = svcctl_make_record(&o, &rec);
 	if (rc < 0)
 		return rc;
 	len = svcctl_format(&rec, buf, sizeof(buf));
@@ -167,7 +147,7 @@ int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl_opts *opts
 		}
 		if (rc != -EEXIST)
 			return rc;
-		rc = clear_existing(lock->path, &o, holder);
+		rc = svcctl_clear_existing(lock->path, &o, holder);
 		if (rc < 0)
 			return rc;
 	}
@@ -194,19 +174,32 @@ static int is_inherited(const struct svcctl_lock *lk)
 	return lk->owner != platform_self_pid();
 }
 
+/*
+ * Give up the lock: remove an NFS-safe record, or unlock the flock'd file,
+ * removing it too when tidy (a one-shot user).  A server's release keeps it:
+ * waiters blocked on a removed file would all wake, fail and start over.
+ */
+static void unlock(struct svcctl_lock *lk, int tidy)
+{
+	if (lk->nfs) {
+		if (!is_inherited(lk))
+			platform_unlink_if(lk->lockpath, &lk->lock_id);
+	} else if (is_inherited(lk)) {
+		platform_lock_forget(lk->lockh);
+	} else {
+		platform_lock_drop(lk->lockh, tidy ? lk->lockpath : NULL, &lk->lock_id);
+	}
+}
+
 int svcctl_lock_release(struct svcctl_lock *lock)
 {
 	int rc = 0;
 
 	if (lock == NULL)
 		return 0;
-	if (is_inherited(lock)) {
-		platform_lock_forget(lock->lockh);
-	} else {
-		if (lock->pid)
-			rc = remove_if_ours(lock);
-		platform_lock_drop(lock->lockh, lock->lockpath, &lock->lock_id);
-	}
+	if (lock->pid && !is_inherited(lock))
+		rc = remove_if_ours(lock);
+	unlock(lock, 0);
 	lock_free(lock);
 	return rc;
 }
@@ -215,10 +208,7 @@ void svcctl_lock_close(struct svcctl_lock *lock)
 {
 	if (lock == NULL)
 		return;
-	if (is_inherited(lock))
-		platform_lock_forget(lock->lockh);
-	else
-		platform_lock_drop(lock->lockh, lock->lockpath, &lock->lock_id);
+	unlock(lock, 1);
 	lock_free(lock);
 }
 
@@ -228,8 +218,9 @@ int svcctl_lock_touch(struct svcctl_lock *lock)
 
 	if (lock == NULL)
 		return -EINVAL;
-	if (lock->pid == 0)
-		return platform_touch_if(lock->lockpath, &lock->lock_id);
-	rc = platform_touch_if(lock->path, &lock->pid_id);
+	/* other hosts judge an NFS-safe lock by its record's age */
+	rc = lock->pid == 0 || lock->nfs ? platform_touch_if(lock->lockpath, &lock->lock_id) : 0;
+	if (rc == 0 && lock->pid)
+		rc = platform_touch_if(lock->path, &lock->pid_id);
 	return rc == -ESTALE || rc == -ENOENT ? SVCCTL_E_ROGUE : rc;
 }

@@ -7,8 +7,13 @@
 #ifndef SVCCTL_PLATFORM_H
 #define SVCCTL_PLATFORM_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#ifndef ESTALE
+#define ESTALE 151 /* mingw-w64's errno.h has none */
+#endif
 
 /* Identity of a file on its filesystem (dev/ino, or volume/file index). */
 struct platform_fileid {
@@ -78,6 +83,20 @@ int platform_unlink_if(const char *path, const struct platform_fileid *id);
 /* Set path's modification time to now, if it still names file id. */
 int platform_touch_if(const char *path, const struct platform_fileid *id);
 
+/*
+ * Create the directory dir and its missing parents with mode.  A created
+ * component is never followed if replaced by a symlink, and nothing is
+ * created inside a world-writable directory without the sticky bit
+ * (SVCCTL_E_UNSAFE).  0 when it exists or was made.
+ */
+int platform_mkdirs(const char *dir, int mode);
+
+/* Is c a directory separator here ('/', and '\\' on Windows)? */
+int platform_is_sep(char c);
+
+/* Sleep for ms milliseconds. */
+void platform_sleep_ms(int ms);
+
 /* ---- the adjacent lock file ---- */
 
 /*
@@ -95,7 +114,7 @@ int platform_lock_probe(const char *lockpath);
 /* The pid holding lockpath's lock, 0 when it cannot be told. */
 int64_t platform_lock_holder(const char *lockpath);
 
-/* Remove lockpath if it still names id, then unlock and close. */
+/* Remove lockpath (unless NULL) if it still names id, then unlock and close. */
 void platform_lock_drop(platform_lockh h, const char *lockpath, const struct platform_fileid *id);
 
 /* Close without unlocking: for a forked child that inherited the lock. */

@@ -1,7 +1,7 @@
 /*
  * The adjacent lock file: flock(2) through libbsd's flopen(), which
  * re-checks after locking that the path still names the locked inode (lock
- * files are removed by their last holder).  Waits with a timeout sleep on
+ * files may be removed while locked).  Waits with a timeout sleep on
  * inotify, so a freed lock wakes the waiter at once.
  */
 #define _GNU_SOURCE
@@ -53,80 +53,121 @@ static int try_lock(const char *lockpath, int nonblock, platform_lockh *h,
 	return 0;
 }
 
-/* A watch for changes to the lock file, or -1 where there is none. */
-static int watch_open(void)
+/* Open the lock file for a waiter, who keeps it open between attempts. */
+static int open_lockfile(const char *lockpath, struct stat *st)
+{
+	int fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+
+	if (fd < 0)
+		return errno == ELOOP ? SVCCTL_E_UNSAFE : -errno;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		return SVCCTL_E_UNSAFE;
+	}
+	return fd;
+}
+
+/*
+ * A watch on the lock file, or -1 where there is none.  A holder's release
+ * closes a descriptor opened for writing (IN_CLOSE_WRITE), and a remover
+ * unlinks it (IN_ATTRIB); waiters keep theirs open, so their attempts and
+ * read-only probes wake nobody.
+ */
+static int watch_open(const char *lockpath)
 {
 #ifdef __linux__
-	return inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	uint32_t mask = IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
+	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	if (in >= 0 && inotify_add_watch(in, lockpath, mask) < 0) {
+		close(in);
+		in = -1;
+	}
+	return in;
 #else
+	(void)lockpath;
 	return -1;
 #endif
 }
 
-/* Watch lockpath; 1 when a watch was added, 0 when it cannot be. */
-static int watch_add(int in, const char *lockpath)
-{
-#ifdef __linux__
-	uint32_t mask = IN_CLOSE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
-
-	return in >= 0 && inotify_add_watch(in, lockpath, mask) >= 0;
-#else
-	(void)in;
-	(void)lockpath;
-	return 0;
-#endif
-}
-
-/* Sleep until the watch fires or ms pass: 1 fired, 0 not, -1 watch gone. */
+/* Sleep until the watch fires or ms pass: 1 fired, 0 not. */
 static int watch_wait(int in, int ms)
 {
 	struct pollfd p = {.fd = in, .events = POLLIN};
-	int rc = 1;
 
 	if (poll(in >= 0 ? &p : NULL, in >= 0, ms) <= 0)
 		return 0;
-#ifdef __linux__
 	char buf[4096];
 
-	for (ssize_t n; (n = read(in, buf, sizeof(buf))) > 0;) {
-		for (char *e = buf; e < buf + n;) {
-			struct inotify_event *ev = (struct inotify_event *)e;
-
-			if (ev->mask & IN_IGNORED)
-				rc = -1; /* the file went away */
-			e += sizeof(*ev) + ev->len;
-		}
-	}
-#endif
-	return rc;
+	while (read(in, buf, sizeof(buf)) > 0)
+		; /* drain: any event means look again */
+	return 1;
 }
 
-/* Wait up to timeout_ms for the lock, waking on every change to it. */
+/* One waiter's attempt on its open fd: 0 got it, 1 busy, 2 reopen, < 0. */
+static int attempt(int fd, const char *lockpath)
+{
+	struct stat st, now;
+
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? 1 : -errno;
+	/* removed or replaced while we waited: lock the new one instead */
+	if (fstat(fd, &st) < 0 || lstat(lockpath, &now) < 0 || st.st_ino != now.st_ino ||
+	    st.st_dev != now.st_dev) {
+		flock(fd, LOCK_UN);
+		return 2;
+	}
+	return 0;
+}
+
+/* Wait up to timeout_ms for the lock, waking when its holder lets go. */
 static int wait_lock(const char *lockpath, int64_t timeout_ms, platform_lockh *h,
 		     struct platform_fileid *id)
 {
 	int64_t deadline = platform_mono_ms() + timeout_ms;
-	int in = watch_open(), watched = 0, tick = 1, rc;
+	int fd = -1, in = -1, tick = 1, rc;
+	struct stat st;
 
 	for (;;) {
-		rc = try_lock(lockpath, 1, h, id);
-		if (rc != SVCCTL_E_BUSY)
+		if (fd < 0) {
+			/* watch first, so a release between open and wait is seen */
+			in = watch_open(lockpath);
+			fd = rc = open_lockfile(lockpath, &st);
+			if (rc < 0)
+				break;
+		}
+		rc = attempt(fd, lockpath);
+		if (rc <= 0)
 			break;
-		if (!watched && (watched = watch_add(in, lockpath)))
-			continue; /* it may have been freed before the watch */
+		if (rc == 2 || st.st_nlink == 0) {
+			close(fd);
+			if (in >= 0)
+				close(in);
+			fd = in = -1;
+			continue;
+		}
 		int64_t left = deadline - platform_mono_ms();
 		if (left <= 0) {
 			rc = SVCCTL_E_TIMEOUT;
 			break;
 		}
-		int fired = watch_wait(in, (int)(left < tick ? left : tick));
-
-		watched = fired >= 0;
-		/* a holder's exit is reported just before its lock goes: re-try soon */
-		tick = fired ? 1 : tick < TICK_MAX_MS ? tick * 2 : TICK_MAX_MS;
+		/* a dying holder's close is reported just before its lock goes */
+		tick = watch_wait(in, (int)(left < tick ? left : tick)) ? 1
+		       : tick < TICK_MAX_MS				  ? tick * 2
+									  : TICK_MAX_MS;
+		fstat(fd, &st);
 	}
 	if (in >= 0)
 		close(in);
+	if (rc == 0) {
+		struct platform_filemeta meta;
+
+		platform_unix_meta(&st, &meta);
+		*id = meta.id;
+		*h = fd;
+	} else if (fd >= 0) {
+		close(fd);
+	}
 	return rc;
 }
 

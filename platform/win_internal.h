@@ -19,6 +19,9 @@ int platform_win_error(DWORD e);
 /* platform_win_error(GetLastError()). */
 int platform_win_last_error(void);
 
+/* UTF-8 path followed by an ASCII suffix ("" for none) as new UTF-16. */
+int platform_win_wide(const char *path, const char *suffix, wchar_t **out);
+
 /*
  * Open path + suffix (suffix "" for none; path UTF-8) itself, never a
  * reparse point's target, shared for reading, writing and deletion.

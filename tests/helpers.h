@@ -12,7 +12,7 @@
 
 /* A fresh directory for one test, and paths inside it. */
 struct th_dir {
-	char path[PATH_MAX];
+	char path[PATH_MAX / 2];
 	int fds_before; /* open descriptors when the test began */
 };
 

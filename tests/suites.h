@@ -10,6 +10,7 @@ CU_pSuite test_lock_suite(void);
 CU_pSuite test_liveness_suite(void);
 CU_pSuite test_badcontent_suite(void);
 CU_pSuite test_torture_suite(void);
+CU_pSuite test_extras_suite(void);
 
 /* Add a suite and its tests from a NULL-terminated table. */
 struct th_case {

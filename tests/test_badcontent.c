@@ -49,8 +49,7 @@ static void test_bad_contents(void)
 					  "2147483648",
 					  "9223372036854775808",
 					  "12345678901234567890",
-					  "\x7f"
-					  "ELF\x01\x02",
+					  "\177ELF\001\002",
 					  "12\nno equals sign\n"};
 	struct th_dir d;
 	char p[PATH_MAX];

@@ -66,7 +66,7 @@ static void test_busy_names_holder(void)
 	CU_ASSERT_EQUAL(svcctl_pidfile_read(p, &h), 0);
 	CU_ASSERT_EQUAL(h.pid, getpid());
 	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
-	CU_ASSERT_EQUAL(th_count_entries(d.path), 0);
+	CU_ASSERT_EQUAL(th_count_entries(d.path), 1);
 	th_dir_done(&d);
 }
 
@@ -88,7 +88,7 @@ static void test_release_rogue(void)
 	th_write(p, "4242\n", 5);
 	CU_ASSERT_EQUAL(svcctl_lock_release(lk), SVCCTL_E_ROGUE);
 	CU_ASSERT(th_read(p, buf, sizeof(buf)) == 5 && strcmp(buf, "4242\n") == 0);
-	CU_ASSERT_EQUAL(th_count_entries(d.path), 1); /* only the replacement */
+	CU_ASSERT_EQUAL(th_count_entries(d.path), 2); /* the replacement and the lock file */
 	th_dir_done(&d);
 }
 
@@ -119,7 +119,7 @@ static void test_fork_child_release(void)
 	}
 	CU_ASSERT_EQUAL(th_wait(pid), 0);
 	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
-	CU_ASSERT_EQUAL(th_count_entries(d.path), 0);
+	CU_ASSERT_EQUAL(th_count_entries(d.path), 1);
 	th_dir_done(&d);
 }
 

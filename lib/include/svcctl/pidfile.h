@@ -90,7 +90,7 @@ struct svcctl_opts {
 	int dir_mode;         /* mode of created parents; 0: 0755 */
 	int64_t timeout_ms;   /* lock wait: 0 fail at once, < 0 forever */
 	int64_t stale_age_ms; /* remote files older than this are stale; 0 never */
-	int64_t expire_ms;    /* lock expiry for svcctl_expired(); 0 never */
+	int64_t expire_ms;    /* a holder older than this: SVCCTL_E_EXPIRED; 0 never */
 	const char *msg;      /* one-line message to record, or NULL */
 	unsigned flags;       /* SVCCTL_F_* */
 };
@@ -143,7 +143,8 @@ SVCCTL_API int svcctl_pidfile_lock(const char *path, const struct svcctl_opts *o
 
 /*
  * Remove the pidfile if it is still ours (same file, same pid), drop the
- * lock and free it.  Returns SVCCTL_E_ROGUE, touching nothing on disk, when
+ * lock and free it.  The empty <path>.lock stays for the next locker
+ * (svcctl_pidfile_remove() removes it).  Returns SVCCTL_E_ROGUE, touching nothing on disk, when
  * the pidfile was deleted or replaced.  In a forked child it only closes
  * its descriptors: the parent's pidfile and lock stay.  NULL is a no-op.
  */
@@ -166,8 +167,9 @@ SVCCTL_API int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl
 				   struct svcctl_pidinfo *holder);
 
 /*
- * Drop the lock and free it, leaving a published pidfile in place: for a
- * starter that records a server's pid and exits.  NULL is a no-op.
+ * Drop the lock, remove <path>.lock and free, leaving a published pidfile
+ * in place: for a starter that records a server's pid and exits.  NULL is
+ * a no-op.
  */
 SVCCTL_API void svcctl_lock_close(struct svcctl_lock *lock);
 
@@ -175,11 +177,37 @@ SVCCTL_API void svcctl_lock_close(struct svcctl_lock *lock);
 SVCCTL_API int svcctl_lock_touch(struct svcctl_lock *lock);
 
 /*
- * Remove the pidfile at path only if it is stale or records the calling
- * process.  Returns 0 when removed or already absent, SVCCTL_E_BUSY when a
+ * Remove the pidfile at path, and its lock file, only if it is stale or
+ * records the calling process.  Returns 0 when removed or already absent, SVCCTL_E_BUSY when a
  * live process holds it, SVCCTL_E_REMOTE for a fresh remote file.
  */
 SVCCTL_API int svcctl_pidfile_remove(const char *path);
+
+/* What svcctl_critical_section() runs; its return value is handed back. */
+typedef int (*svcctl_section_fn)(void *arg);
+
+/*
+ * Take path with svcctl_pidfile_write_locked() (waiting up to
+ * opts->timeout_ms, recording opts->pid), run fn(arg), and always release.
+ * *result gets fn's return value.  Returns 0, or the negative code of the
+ * lock (fn not run) or of the release (fn ran).
+ */
+SVCCTL_API int svcctl_critical_section(const char *path, const struct svcctl_opts *opts,
+				       svcctl_section_fn fn, void *arg, int *result,
+				       struct svcctl_pidinfo *holder);
+
+/*
+ * Is the pidfile at path held by the calling process (its pid and start
+ * time)?  1 yes, 0 no or absent, negative when it cannot be read.
+ */
+SVCCTL_API int svcctl_pidfile_is_mine(const char *path);
+
+/*
+ * The holder's message (msg=) into buf; "" when none.  Returns 0 or a
+ * negative code (-ENOENT when there is no pidfile).  Who holds it, with
+ * pid, host and age: svcctl_pidfile_state().
+ */
+SVCCTL_API int svcctl_pidfile_message(const char *path, char *buf, size_t size);
 
 /* Text for any code this library returns (and for -errno values). */
 SVCCTL_API const char *svcctl_strerror(int code);

@@ -1,0 +1,466 @@
+/*
+ * The platform primitives with Win32 calls.  Paths arrive as UTF-8 and are
+ * converted to UTF-16; files are opened without following reparse points
+ * and shared for reading, writing and deletion, so readers, renamers and
+ * removers never collide.  A pidfile is published by renaming a finished
+ * temporary file through its handle, never replacing an existing one; a
+ * file is removed by renaming it aside and then deleting it, so its name
+ * is free at once even while others still hold it open.  The adjacent lock
+ * is in windows_lock.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svcctl/pidfile.h"
+#include "win_internal.h"
+
+/* 100 ns FILETIME ticks between 1601-01-01 and the Unix epoch. */
+#define EPOCH_DIFF_100NS 116444736000000000ULL
+
+/* Open for everything: no other opener is ever refused by our share mode. */
+#define SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
+
+int platform_win_error(DWORD e)
+{
+	switch (e) {
+	case ERROR_FILE_NOT_FOUND:
+	case ERROR_PATH_NOT_FOUND:
+	case ERROR_INVALID_DRIVE:
+	case ERROR_BAD_NETPATH:
+	case ERROR_BAD_NET_NAME:
+		return -ENOENT;
+	case ERROR_FILE_EXISTS:
+	case ERROR_ALREADY_EXISTS:
+		return -EEXIST;
+	case ERROR_ACCESS_DENIED:
+	case ERROR_PRIVILEGE_NOT_HELD:
+		return -EACCES;
+	case ERROR_SHARING_VIOLATION:
+	case ERROR_PIPE_BUSY:
+		return -EBUSY;
+	case ERROR_LOCK_VIOLATION:
+		return SVCCTL_E_BUSY;
+	case ERROR_TIMEOUT:
+	case WAIT_TIMEOUT:
+	case ERROR_OPERATION_ABORTED:
+		return SVCCTL_E_TIMEOUT;
+	case ERROR_CANT_ACCESS_FILE:
+	case ERROR_CANT_RESOLVE_FILENAME:
+		return SVCCTL_E_UNSAFE;
+	case ERROR_NOT_ENOUGH_MEMORY:
+	case ERROR_OUTOFMEMORY:
+		return -ENOMEM;
+	case ERROR_INVALID_NAME:
+	case ERROR_BAD_PATHNAME:
+	case ERROR_INVALID_PARAMETER:
+		return -EINVAL;
+	case ERROR_DIRECTORY:
+		return -ENOTDIR;
+	case ERROR_FILENAME_EXCED_RANGE:
+	case ERROR_BUFFER_OVERFLOW:
+		return -ENAMETOOLONG;
+	case ERROR_DISK_FULL:
+	case ERROR_HANDLE_DISK_FULL:
+		return -ENOSPC;
+	case ERROR_WRITE_PROTECT:
+		return -EROFS;
+	case ERROR_NOT_SAME_DEVICE:
+		return -EXDEV;
+	case ERROR_TOO_MANY_OPEN_FILES:
+		return -EMFILE;
+	case ERROR_INVALID_HANDLE:
+		return -EBADF;
+	case ERROR_NO_UNICODE_TRANSLATION:
+		return -EILSEQ;
+	case ERROR_NOT_SUPPORTED:
+	case ERROR_CALL_NOT_IMPLEMENTED:
+	case ERROR_INVALID_FUNCTION:
+		return -ENOTSUP;
+	default:
+		return -EIO;
+	}
+}
+
+int platform_win_last_error(void)
+{
+	return platform_win_error(GetLastError());
+}
+
+/* A FILETIME as a 64-bit count of 100 ns ticks since 1601. */
+static uint64_t ft_ticks(FILETIME ft)
+{
+	return ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
+}
+
+int platform_win_wide(const char *path, const char *suffix, wchar_t **out)
+{
+	size_t n = strlen(path), m = strlen(suffix);
+	char *s = malloc(n + m + 1);
+	int len, rc = 0;
+
+	*out = NULL;
+	if (s == NULL)
+		return -ENOMEM;
+	memcpy(s, path, n);
+	memcpy(s + n, suffix, m + 1);
+	len = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
+	if (len <= 0)
+		rc = platform_win_last_error();
+	else if ((*out = malloc((size_t)len * sizeof(wchar_t))) == NULL)
+		rc = -ENOMEM;
+	else
+		MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, *out, len);
+	free(s);
+	return rc;
+}
+
+/* A suffix no other call of this or another process will produce. */
+static void unique_suffix(const char *kind, char *buf, size_t size)
+{
+	LARGE_INTEGER t;
+
+	QueryPerformanceCounter(&t);
+	snprintf(buf, size, ".%s.%lu.%llx", kind, GetCurrentProcessId(),
+		 (unsigned long long)t.QuadPart);
+}
+
+int platform_win_open(const char *path, const char *suffix, DWORD access, DWORD disposition,
+		      HANDLE *h)
+{
+	DWORD flags = FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS;
+	wchar_t *w;
+	int rc = platform_win_wide(path, suffix, &w);
+
+	if (rc < 0)
+		return rc;
+	*h = CreateFileW(w, access, SHARE_ALL, NULL, disposition, flags, NULL);
+	rc = *h == INVALID_HANDLE_VALUE ? platform_win_last_error() : 0;
+	free(w);
+	return rc;
+}
+
+int platform_win_meta(HANDLE h, struct platform_filemeta *meta)
+{
+	DWORD odd = FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DEVICE;
+	BY_HANDLE_FILE_INFORMATION fi;
+
+	if (GetFileType(h) != FILE_TYPE_DISK)
+		return SVCCTL_E_UNSAFE; /* a pipe, a console, NUL */
+	if (!GetFileInformationByHandle(h, &fi))
+		return platform_win_last_error();
+	if (fi.dwFileAttributes & odd)
+		return SVCCTL_E_UNSAFE;
+	meta->id.dev = fi.dwVolumeSerialNumber;
+	meta->id.ino = ((uint64_t)fi.nFileIndexHigh << 32) | fi.nFileIndexLow;
+	meta->mtime_ms =
+	    ((int64_t)ft_ticks(fi.ftLastWriteTime) - (int64_t)EPOCH_DIFF_100NS) / 10000;
+	return 0;
+}
+
+int platform_win_same(HANDLE h, const struct platform_fileid *id)
+{
+	struct platform_filemeta meta;
+	int rc = platform_win_meta(h, &meta);
+
+	if (rc < 0)
+		return rc;
+	return meta.id.dev == id->dev && meta.id.ino == id->ino ? 0 : -ESTALE;
+}
+
+/* Rename the file open as h to path + suffix; never replaces (-EEXIST). */
+static int rename_handle(HANDLE h, const char *path, const char *suffix)
+{
+	FILE_RENAME_INFO *ri;
+	wchar_t *w;
+	size_t n, size;
+	int rc = platform_win_wide(path, suffix, &w);
+
+	if (rc < 0)
+		return rc;
+	n = wcslen(w);
+	size = sizeof(*ri) + (n + 1) * sizeof(wchar_t);
+	ri = calloc(1, size);
+	if (ri == NULL) {
+		free(w);
+		return -ENOMEM;
+	}
+	ri->ReplaceIfExists = FALSE;
+	ri->RootDirectory = NULL;
+	ri->FileNameLength = (DWORD)(n * sizeof(wchar_t));
+	memcpy(ri->FileName, w, (n + 1) * sizeof(wchar_t));
+	if (!SetFileInformationByHandle(h, FileRenameInfo, ri, (DWORD)size))
+		rc = platform_win_last_error();
+	free(ri);
+	free(w);
+	return rc;
+}
+
+/* Mark the file open as h for deletion when its last handle closes. */
+static int delete_on_close(HANDLE h)
+{
+	FILE_DISPOSITION_INFO di = {.DeleteFile = TRUE};
+
+	return SetFileInformationByHandle(h, FileDispositionInfo, &di, sizeof(di))
+		   ? 0
+		   : platform_win_last_error();
+}
+
+/*
+ * Remove the file open as h (with DELETE access), which path names: rename
+ * it aside first, because a deleted file that others hold open keeps its
+ * name busy until the last of them closes it.
+ */
+int platform_win_remove(HANDLE h, const char *path)
+{
+	char suffix[64];
+
+	unique_suffix("del", suffix, sizeof(suffix));
+	/* if it cannot move aside, deletion alone still frees it later */
+	rename_handle(h, path, suffix);
+	return delete_on_close(h);
+}
+
+/* ---- processes and host ---- */
+
+int64_t platform_self_pid(void)
+{
+	return GetCurrentProcessId();
+}
+
+int64_t platform_pid_max(void)
+{
+	return UINT32_MAX; /* a DWORD */
+}
+
+/* The creation time of an open process, in 100 ns ticks since 1601. */
+static void proc_start(HANDLE h, uint64_t *start)
+{
+	FILETIME created, exited, kernel, user;
+
+	if (GetProcessTimes(h, &created, &exited, &kernel, &user))
+		*start = ft_ticks(created);
+}
+
+/*
+ * A process we may not wait on is alive, as EPERM is on Unix; a handle
+ * with less access may still tell its start time, and an exit code other
+ * than STILL_ACTIVE proves it exited.
+ */
+static int proc_denied(DWORD pid, uint64_t *start)
+{
+	HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+	DWORD code = STILL_ACTIVE;
+	int rc = PLATFORM_PROC_ALIVE;
+
+	if (h == NULL)
+		return rc;
+	if (GetExitCodeProcess(h, &code) && code != STILL_ACTIVE)
+		rc = PLATFORM_PROC_ZOMBIE;
+	else
+		proc_start(h, start);
+	CloseHandle(h);
+	return rc;
+}
+
+int platform_proc_check(int64_t pid, uint64_t *start)
+{
+	DWORD access = PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE;
+	HANDLE h;
+	int rc;
+
+	*start = 0;
+	if (pid <= 0 || pid > (int64_t)UINT32_MAX)
+		return PLATFORM_PROC_DEAD;
+	h = OpenProcess(access, FALSE, (DWORD)pid);
+	if (h == NULL) {
+		DWORD e = GetLastError();
+
+		if (e == ERROR_INVALID_PARAMETER)
+			return PLATFORM_PROC_DEAD; /* no such process */
+		return e == ERROR_ACCESS_DENIED ? proc_denied((DWORD)pid, start)
+						: platform_win_error(e);
+	}
+	/* signalled: it exited, and its object lives on while someone holds it */
+	switch (WaitForSingleObject(h, 0)) {
+	case WAIT_TIMEOUT:
+		proc_start(h, start);
+		rc = PLATFORM_PROC_ALIVE;
+		break;
+	case WAIT_OBJECT_0:
+		rc = PLATFORM_PROC_ZOMBIE;
+		break;
+	default:
+		rc = platform_win_last_error();
+	}
+	CloseHandle(h);
+	return rc;
+}
+
+int platform_hostname(char *buf, size_t size)
+{
+	wchar_t w[256];
+	char u[1024];
+	DWORD n = sizeof(w) / sizeof(w[0]);
+
+	if (size == 0)
+		return -EINVAL;
+	if (!GetComputerNameExW(ComputerNameDnsHostname, w, &n))
+		return platform_win_last_error();
+	if (WideCharToMultiByte(CP_UTF8, 0, w, -1, u, sizeof(u), NULL, NULL) <= 0)
+		return platform_win_last_error();
+	snprintf(buf, size, "%s", u);
+	return 0;
+}
+
+int platform_boot_id(char *buf, size_t size)
+{
+	/* none: a creation time (start=) already differs across boots */
+	if (size > 0)
+		buf[0] = '\0';
+	return 0;
+}
+
+int64_t platform_now_ms(void)
+{
+	FILETIME ft;
+
+	GetSystemTimePreciseAsFileTime(&ft);
+	return (int64_t)((ft_ticks(ft) - EPOCH_DIFF_100NS) / 10000);
+}
+
+int64_t platform_mono_ms(void)
+{
+	return (int64_t)GetTickCount64();
+}
+
+/* ---- files ---- */
+
+/* Read up to size bytes of h into buf; SVCCTL_E_INVALID if more follow. */
+static int read_all(HANDLE h, char *buf, size_t size, size_t *len)
+{
+	DWORD n;
+	char extra;
+
+	*len = 0;
+	while (*len < size) {
+		DWORD want = size - *len > 65536 ? 65536 : (DWORD)(size - *len);
+
+		if (!ReadFile(h, buf + *len, want, &n, NULL))
+			return platform_win_last_error();
+		if (n == 0)
+			return 0;
+		*len += n;
+	}
+	/* it grew past the cap since we looked at its size */
+	if (!ReadFile(h, &extra, 1, &n, NULL))
+		return platform_win_last_error();
+	return n == 0 ? 0 : SVCCTL_E_INVALID;
+}
+
+int platform_read_file(const char *path, char *buf, size_t size, size_t *len,
+		       struct platform_filemeta *meta)
+{
+	struct platform_filemeta m;
+	LARGE_INTEGER sz;
+	HANDLE h;
+	int rc = platform_win_open(path, "", GENERIC_READ, OPEN_EXISTING, &h);
+
+	*len = 0;
+	if (rc < 0)
+		return rc;
+	rc = platform_win_meta(h, &m);
+	if (rc == 0 && !GetFileSizeEx(h, &sz))
+		rc = platform_win_last_error();
+	if (rc == 0)
+		rc = (uint64_t)sz.QuadPart > size ? SVCCTL_E_INVALID : read_all(h, buf, size, len);
+	if (rc == 0 && meta)
+		*meta = m;
+	CloseHandle(h);
+	return rc;
+}
+
+/* Create a new temporary file beside path, open for writing and renaming. */
+static int create_temp(const char *path, HANDLE *h)
+{
+	DWORD access = GENERIC_READ | GENERIC_WRITE | DELETE;
+	char suffix[64];
+	int rc = -EEXIST;
+
+	for (int tries = 0; tries < 16 && rc == -EEXIST; tries++) {
+		unique_suffix("tmp", suffix, sizeof(suffix));
+		rc = platform_win_open(path, suffix, access, CREATE_NEW, h);
+	}
+	return rc;
+}
+
+int platform_win_write_all(HANDLE h, const char *data, size_t len)
+{
+	DWORD n;
+
+	while (len > 0) {
+		DWORD chunk = len > 65536 ? 65536 : (DWORD)len;
+
+		if (!WriteFile(h, data, chunk, &n, NULL))
+			return platform_win_last_error();
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int platform_publish(const char *path, const char *data, size_t len, int mode,
+		     struct platform_fileid *id)
+{
+	struct platform_filemeta meta;
+	HANDLE h;
+	int rc;
+
+	(void)mode; /* access comes from the directory's inherited ACL */
+	rc = create_temp(path, &h);
+	if (rc < 0)
+		return rc;
+	rc = platform_win_write_all(h, data, len);
+	if (rc == 0)
+		rc = platform_win_meta(h, &meta);
+	if (rc == 0)
+		rc = rename_handle(h, path, "");
+	if (rc == 0)
+		*id = meta.id;
+	else
+		delete_on_close(h); /* never leave the temporary file behind */
+	CloseHandle(h);
+	return rc;
+}
+
+int platform_unlink_if(const char *path, const struct platform_fileid *id)
+{
+	HANDLE h;
+	int rc = platform_win_open(path, "", DELETE | FILE_READ_ATTRIBUTES, OPEN_EXISTING, &h);
+
+	if (rc < 0)
+		return rc;
+	/* the handle pins the file we compared: no race with a replacement */
+	rc = platform_win_same(h, id);
+	if (rc == 0)
+		rc = platform_win_remove(h, path);
+	CloseHandle(h);
+	return rc;
+}
+
+int platform_touch_if(const char *path, const struct platform_fileid *id)
+{
+	DWORD access = FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
+	FILETIME now;
+	HANDLE h;
+	int rc = platform_win_open(path, "", access, OPEN_EXISTING, &h);
+
+	if (rc < 0)
+		return rc;
+	rc = platform_win_same(h, id);
+	GetSystemTimeAsFileTime(&now);
+	if (rc == 0 && !SetFileTime(h, NULL, NULL, &now))
+		rc = platform_win_last_error();
+	CloseHandle(h);
+	return rc;
+}

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Build and run every test: the normal build, then the whole suite again
+# under AddressSanitizer + UndefinedBehaviorSanitizer.  Installs the Debian
+# packages it needs when run as root.  Fails on the first failing stage.
+set -eu
+cd "$(dirname "$0")"
+. ./deps.sh
+SVCCTL_TEST_DEPS="clang libclang-rt-14-dev procps util-linux strace shellcheck valgrind"
+# shellcheck disable=SC2086
+svcctl_deps $SVCCTL_BUILD_DEPS $SVCCTL_TEST_DEPS
+root=${BUILD_ROOT:-build}
+jobs=$(nproc)
+
+stage() {
+	printf '\n=== %s\n' "$*"
+}
+
+# "./test.sh windows": the mingw-w64 build and its tests under Wine.
+if [ "${1:-}" = windows ]; then
+	svcctl_deps gcc-mingw-w64-x86-64 wine64 wine dpkg-dev
+	stage "Windows build (mingw-w64) and tests under Wine"
+	cmake --workflow --preset windows
+	exit 0
+fi
+
+stage "build and test (gcc, -Wall -Wextra -Werror)"
+cmake -S . -B "$root/default" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSVCCTL_WERROR=ON >/dev/null
+cmake --build "$root/default" -j"$jobs"
+(cd "$root/default" && ctest --output-on-failure)
+
+stage "build and test under ASan + UBSan (clang)"
+CC=clang cmake -S . -B "$root/sanitize" -DCMAKE_BUILD_TYPE=Debug -DSVCCTL_SANITIZE=ON \
+	-DSVCCTL_WERROR=ON >/dev/null
+cmake --build "$root/sanitize" -j"$jobs"
+(cd "$root/sanitize" && SVCCTL_TORTURE_CYCLES=500 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ctest --output-on-failure)
+stage "all stages passed"
