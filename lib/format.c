@@ -69,6 +69,8 @@ static int parse_pair(const char *line, size_t len, struct svcctl_pidinfo *out)
 		return copy_field(out->boot, sizeof(out->boot), v, vlen);
 	if (klen == 3 && memcmp(line, "msg", 3) == 0)
 		return copy_field(out->msg, sizeof(out->msg), v, vlen);
+	if (klen == 5 && memcmp(line, "pidns", 5) == 0)
+		return copy_field(out->pidns, sizeof(out->pidns), v, vlen);
 	if (klen == 5 && memcmp(line, "start", 5) == 0)
 		return svcctl_parse_u64(v, vlen, UINT64_MAX, &out->start);
 	return 0;
@@ -131,7 +133,8 @@ int svcctl_format(const struct svcctl_pidinfo *in, char *buf, size_t size)
 {
 	int n;
 
-	if (bad_field(in->host) || bad_field(in->boot) || bad_field(in->msg) || in->pid < 2)
+	if (bad_field(in->host) || bad_field(in->boot) || bad_field(in->msg) ||
+	    bad_field(in->pidns) || in->pid < 2)
 		return -EINVAL;
 	n = snprintf(buf, size, "%lld\n", (long long)in->pid);
 	if (in->host[0] && n >= 0 && (size_t)n < size)
@@ -141,6 +144,8 @@ int svcctl_format(const struct svcctl_pidinfo *in, char *buf, size_t size)
 			      (unsigned long long)in->start);
 	if (in->boot[0] && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "boot=%s\n", in->boot);
+	if (in->pidns[0] && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, "pidns=%s\n", in->pidns);
 	if (in->msg[0] && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "msg=%s\n", in->msg);
 	if (n < 0 || (size_t)n >= size)

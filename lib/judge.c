@@ -99,24 +99,27 @@ static int judge_remote(struct svcctl_pidinfo *info, int64_t stale_age_ms)
 	return set_state(info, SVCCTL_REMOTE, SVCCTL_REASON_NONE);
 }
 
-/* True when the file records a host and it is not this one. */
-static int is_remote(const struct svcctl_pidinfo *info)
+/*
+ * True when a field is recorded and ours differs: another host, another
+ * boot, or another pid namespace (whose pids name other processes here).
+ */
+static int differs(const char *recorded, int (*ours)(char *, size_t))
 {
-	char host[SVCCTL_HOST_MAX];
+	char buf[SVCCTL_HOST_MAX];
 
-	if (info->host[0] == '\0' || platform_hostname(host, sizeof(host)) < 0)
+	if (recorded[0] == '\0' || ours(buf, sizeof(buf)) < 0 || buf[0] == '\0')
 		return 0;
-	return strcmp(host, info->host) != 0;
+	return strcmp(buf, recorded) != 0;
 }
 
-/* True when the file records a boot id and this boot's differs. */
+static int is_remote(const struct svcctl_pidinfo *info)
+{
+	return differs(info->host, platform_hostname) || differs(info->pidns, platform_pid_ns);
+}
+
 static int is_other_boot(const struct svcctl_pidinfo *info)
 {
-	char boot[SVCCTL_BOOT_MAX];
-
-	if (info->boot[0] == '\0' || platform_boot_id(boot, sizeof(boot)) < 0 || boot[0] == '\0')
-		return 0;
-	return strcmp(boot, info->boot) != 0;
+	return differs(info->boot, platform_boot_id);
 }
 
 int svcctl_judge(struct svcctl_pidinfo *info, int64_t stale_age_ms)
@@ -189,6 +192,7 @@ int svcctl_make_record(const struct svcctl_opts *o, struct svcctl_pidinfo *rec)
 	rec->start = start;
 	platform_hostname(rec->host, sizeof(rec->host));
 	platform_boot_id(rec->boot, sizeof(rec->boot));
+	platform_pid_ns(rec->pidns, sizeof(rec->pidns));
 	if (o->msg && strlen(o->msg) >= sizeof(rec->msg))
 		return -ENAMETOOLONG;
 	if (o->msg)

@@ -161,6 +161,9 @@ static int remove_if_ours(struct svcctl_lock *lk)
 	struct platform_fileid id;
 	int rc = svcctl_read_meta(lk->path, &cur, &id);
 
+	/* a failed read says nothing about whose file it is */
+	if (rc < 0 && rc != -ENOENT && rc != SVCCTL_E_INVALID && rc != SVCCTL_E_UNSAFE)
+		return rc;
 	/* gone, replaced, or rewritten: not ours to remove any more */
 	if (rc < 0 || id.dev != lk->pid_id.dev || id.ino != lk->pid_id.ino || cur.pid != lk->pid)
 		return SVCCTL_E_ROGUE;

@@ -7,6 +7,8 @@
  * re-tried with backoff until the timeout, since no event crosses hosts.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "format.h"
 #include "internal.h"
@@ -39,6 +41,61 @@ static int backoff(int64_t deadline, int64_t timeout_ms, int *ms)
 	return 0;
 }
 
+/* "<lockpath>.break" in a new allocation. */
+static char *break_path(const char *lockpath)
+{
+	size_t n = strlen(lockpath);
+	char *p = malloc(n + sizeof(".break"));
+
+	if (p) {
+		memcpy(p, lockpath, n);
+		memcpy(p + n, ".break", sizeof(".break"));
+	}
+	return p;
+}
+
+/*
+ * Take the break lock, the one right to remove stale records: two removers
+ * racing on one stale record could otherwise remove a fresh one published
+ * in between (inode numbers are reused at once).  A dead breaker's record
+ * is itself removed; only that rare case keeps the race.
+ */
+static int take_break(const char *bp, const char *rec, size_t len, struct platform_fileid *id,
+		      const struct svcctl_opts *o)
+{
+	for (int tries = 0; tries < 10000; tries++) {
+		int rc = platform_publish(bp, rec, len, 0644, id);
+
+		if (rc != -EEXIST)
+			return rc;
+		rc = svcctl_clear_existing(bp, o, NULL);
+		if (rc < 0 && rc != SVCCTL_E_BUSY && rc != SVCCTL_E_REMOTE)
+			return rc;
+		if (rc < 0)
+			platform_sleep_ms(1); /* held for microseconds by a live breaker */
+	}
+	return SVCCTL_E_TIMEOUT;
+}
+
+/* Under the break lock, remove the lock record if it is stale (0), or say who holds it. */
+static int break_stale(const char *lockpath, const char *rec, size_t len,
+		       const struct svcctl_opts *o, struct svcctl_pidinfo *holder)
+{
+	struct platform_fileid id;
+	char *bp = break_path(lockpath);
+	int rc;
+
+	if (bp == NULL)
+		return -ENOMEM;
+	rc = take_break(bp, rec, len, &id, o);
+	if (rc == 0) {
+		rc = svcctl_clear_existing(lockpath, o, holder);
+		platform_unlink_if(bp, &id);
+	}
+	free(bp);
+	return rc;
+}
+
 int svcctl_nfs_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
 		       struct svcctl_pidinfo *holder)
 {
@@ -56,10 +113,11 @@ int svcctl_nfs_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
 		}
 		if (rc != -EEXIST)
 			return rc;
-		rc = svcctl_clear_existing(lk->lockpath, o, holder);
+		rc = break_stale(lk->lockpath, buf, (size_t)len, o, holder);
 		if (rc == 0)
 			continue; /* a stale record was removed */
-		if (rc != SVCCTL_E_BUSY || o->timeout_ms == 0)
+		/* a live holder, here or on another host: wait for it */
+		if ((rc != SVCCTL_E_BUSY && rc != SVCCTL_E_REMOTE) || o->timeout_ms == 0)
 			return rc;
 		rc = backoff(deadline, o->timeout_ms, &ms);
 		if (rc < 0)

@@ -35,12 +35,33 @@ int svcctl_pidfile_write(const char *path, const struct svcctl_opts *opts,
 	return rc;
 }
 
+/*
+ * An NFS-safe lock file is a record of its holder (a flock'd one is empty):
+ * a live or remote holder forbids removal even though flock let us in.
+ */
+static int record_holder(const char *lockpath)
+{
+	struct svcctl_pidinfo rec;
+	int rc;
+
+	if (svcctl_read_meta(lockpath, &rec, NULL) < 0)
+		return 0;
+	rc = svcctl_judge(&rec, 0);
+	if (rc == SVCCTL_RUNNING && rec.pid != platform_self_pid())
+		return SVCCTL_E_BUSY;
+	return rc == SVCCTL_REMOTE ? SVCCTL_E_REMOTE : 0;
+}
+
 /* Under the lock: remove the pidfile if it is stale or names us. */
 static int remove_locked(struct svcctl_lock *lk)
 {
 	struct svcctl_pidinfo info;
 	struct platform_fileid id;
-	int rc = svcctl_read_meta(lk->path, &info, &id);
+	int rc = record_holder(lk->lockpath);
+
+	if (rc < 0)
+		return rc;
+	rc = svcctl_read_meta(lk->path, &info, &id);
 
 	if (rc == -ENOENT)
 		return 0;
@@ -69,6 +90,6 @@ int svcctl_pidfile_remove(const char *path)
 	if (rc < 0)
 		return rc;
 	rc = remove_locked(lk);
-	svcctl_lock_close(lk);
+	svcctl_lock_close(lk); /* and the lock file, unless it is a record */
 	return rc;
 }

@@ -54,6 +54,12 @@ int platform_hostname(char *buf, size_t size);
 /* An id that changes at every boot, or "" where the OS has none. */
 int platform_boot_id(char *buf, size_t size);
 
+/*
+ * An id of the pid namespace our pids belong to, or "" where there is none:
+ * a pid from another namespace names another process here.
+ */
+int platform_pid_ns(char *buf, size_t size);
+
 /* Wall-clock milliseconds since the epoch, and a monotonic clock. */
 int64_t platform_now_ms(void);
 int64_t platform_mono_ms(void);

@@ -71,6 +71,21 @@ static int read_proc_stat(int64_t pid, int *dying, uint64_t *start)
 	return 0;
 }
 
+/*
+ * Does the /proc we see number processes as we do?  Not in a new pid
+ * namespace that did not mount its own: /proc/self then has another name.
+ */
+static int proc_is_ours(void)
+{
+	char link[32];
+	ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
+
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	return strtoll(link, NULL, 10) == (long long)getpid();
+}
+
 int platform_proc_check(int64_t pid, uint64_t *start)
 {
 	int dying = 0, rc;
@@ -81,6 +96,8 @@ int platform_proc_check(int64_t pid, uint64_t *start)
 	/* EPERM: it exists, we may just not signal it */
 	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
 		return PLATFORM_PROC_DEAD;
+	if (!proc_is_ours())
+		return PLATFORM_PROC_ALIVE; /* kill() is all we can trust */
 	rc = read_proc_stat(pid, &dying, start);
 	if (rc == -ENOENT && access("/proc/self/stat", F_OK) == 0)
 		return PLATFORM_PROC_DEAD; /* exited and reaped since kill() */
@@ -113,6 +130,21 @@ int platform_boot_id(char *buf, size_t size)
 		n = 0;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int platform_pid_ns(char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
+	unsigned long long ino;
+
+	buf[0] = '\0';
+	if (n <= 0)
+		return 0; /* no namespaces here */
+	link[n] = '\0';
+	if (sscanf(link, "pid:[%llu]", &ino) == 1)
+		snprintf(buf, size, "%llu", ino);
 	return 0;
 }
 

@@ -34,7 +34,7 @@ static int try_lock(const char *lockpath, int nonblock, platform_lockh *h,
 	int flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (nonblock ? O_NONBLOCK : 0);
 	struct platform_filemeta meta;
 	struct stat st;
-	int fd;
+	int fd, rc;
 
 	do
 		fd = flopen(lockpath, flags, 0600);
@@ -43,9 +43,10 @@ static int try_lock(const char *lockpath, int nonblock, platform_lockh *h,
 		return errno == EWOULDBLOCK ? SVCCTL_E_BUSY
 		       : errno == ELOOP     ? SVCCTL_E_UNSAFE
 					    : -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	rc = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : SVCCTL_E_UNSAFE;
+	if (rc < 0) {
 		close(fd);
-		return SVCCTL_E_UNSAFE;
+		return rc;
 	}
 	platform_unix_meta(&st, &meta);
 	*id = meta.id;
@@ -60,9 +61,11 @@ static int open_lockfile(const char *lockpath, struct stat *st)
 
 	if (fd < 0)
 		return errno == ELOOP ? SVCCTL_E_UNSAFE : -errno;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+	int rc = fstat(fd, st) < 0 ? -errno : S_ISREG(st->st_mode) ? 0 : SVCCTL_E_UNSAFE;
+
+	if (rc < 0) {
 		close(fd);
-		return SVCCTL_E_UNSAFE;
+		return rc;
 	}
 	return fd;
 }
@@ -221,8 +224,12 @@ int64_t platform_lock_holder(const char *lockpath)
 
 void platform_lock_drop(platform_lockh h, const char *lockpath, const struct platform_fileid *id)
 {
-	/* remove while still holding it: a waiter re-checks the path after locking */
-	if (lockpath && platform_unix_same(lockpath, id) == 0)
+	struct stat st;
+
+	/* remove while still holding it: a waiter re-checks the path after
+	 * locking; never a non-empty file, an NFS-safe mode's record */
+	if (lockpath && fstat((int)h, &st) == 0 && st.st_size == 0 &&
+	    platform_unix_same(lockpath, id) == 0)
 		unlink(lockpath);
 	flock((int)h, LOCK_UN);
 	close((int)h);

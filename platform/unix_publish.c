@@ -100,7 +100,11 @@ static int publish_named(const char *path, const char *data, size_t len, int mod
 	rc = fill(fd, data, len, mode, id);
 	if (rc == 0 && link(tmp, path) < 0)
 		rc = -errno;
-	unlink(tmp);
+	/* a temporary we cannot remove is an error: undo the publish */
+	if (unlink(tmp) < 0 && rc == 0) {
+		rc = -errno;
+		unlink(path);
+	}
 	close(fd);
 	return rc;
 }

@@ -321,6 +321,14 @@ int platform_boot_id(char *buf, size_t size)
 	return 0;
 }
 
+int platform_pid_ns(char *buf, size_t size)
+{
+	/* one pid space per host */
+	if (size > 0)
+		buf[0] = '\0';
+	return 0;
+}
+
 int64_t platform_now_ms(void)
 {
 	FILETIME ft;

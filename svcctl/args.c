@@ -23,27 +23,27 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{"pidfile", required_argument, NULL, 'p'},
-	{"rundir", required_argument, NULL, 'd'},
-	{"signal", required_argument, NULL, 's'},
-	{"timeout", required_argument, NULL, 't'},
-	{"user", required_argument, NULL, 'u'},
-	{"chdir", required_argument, NULL, 'C'},
-	{"output", required_argument, NULL, 'o'},
-	{"env", required_argument, NULL, 'e'},
-	{"wait", required_argument, NULL, 'w'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-	{"umask", required_argument, NULL, O_UMASK},
-	{"foreground", no_argument, NULL, O_FOREGROUND},
-	{"wait-pidfile", no_argument, NULL, O_WAIT_PIDFILE},
-	{"notify", optional_argument, NULL, O_NOTIFY},
-	{"ready-timeout", required_argument, NULL, O_READY_TIMEOUT},
-	{"retry", required_argument, NULL, O_RETRY},
-	{"group", no_argument, NULL, O_GROUP},
-	{"test", no_argument, NULL, O_TEST},
-	{"json", no_argument, NULL, O_JSON},
-	{NULL, 0, NULL, 0},
+    {"pidfile", required_argument, NULL, 'p'},
+    {"rundir", required_argument, NULL, 'd'},
+    {"signal", required_argument, NULL, 's'},
+    {"timeout", required_argument, NULL, 't'},
+    {"user", required_argument, NULL, 'u'},
+    {"chdir", required_argument, NULL, 'C'},
+    {"output", required_argument, NULL, 'o'},
+    {"env", required_argument, NULL, 'e'},
+    {"wait", required_argument, NULL, 'w'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"umask", required_argument, NULL, O_UMASK},
+    {"foreground", no_argument, NULL, O_FOREGROUND},
+    {"wait-pidfile", no_argument, NULL, O_WAIT_PIDFILE},
+    {"notify", optional_argument, NULL, O_NOTIFY},
+    {"ready-timeout", required_argument, NULL, O_READY_TIMEOUT},
+    {"retry", required_argument, NULL, O_RETRY},
+    {"group", no_argument, NULL, O_GROUP},
+    {"test", no_argument, NULL, O_TEST},
+    {"json", no_argument, NULL, O_JSON},
+    {NULL, 0, NULL, 0},
 };
 
 /* The option group an option belongs to, for checking it against the verb. */
@@ -248,6 +248,7 @@ static int operands(struct cli *c, int argc, char **argv, int dd, const char *pi
 	return -1;
 }
 
+/* Parse one verb's options and operands; -1 to run the verb, else an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c)
 {
 	const char *pidfile = NULL, *retry = NULL;

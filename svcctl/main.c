@@ -12,38 +12,39 @@
 #endif
 
 #define TGT "(-p PIDFILE | NAME) "
-#define START_OPTS                                                                         \
-	"[-u USER[:GROUP]] [-C DIR] [-o FILE] [--umask MASK] [-e VAR=VALUE]... "            \
-	"[--foreground] [--wait-pidfile | --notify [fd:N]] [--ready-timeout DURATION] "     \
+#define START_OPTS                                                                                 \
+	"[-u USER[:GROUP]] [-C DIR] [-o FILE] [--umask MASK] [-e VAR=VALUE]... "                   \
+	"[--foreground] [--wait-pidfile | --notify [fd:N]] [--ready-timeout DURATION] "            \
 	"-- COMMAND [ARG...]"
 
 static const struct cli_cmd commands[] = {
-	{"start", cmd_start, OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_COMMAND,
-	 TGT START_OPTS, "Start COMMAND detached and record its pid, unless already running."},
-	{"stop", cmd_stop, OPT_TARGET | OPT_RUNDIR | OPT_STOP | OPT_SIGNAL,
-	 TGT "[-s SIGNAL] [-t DURATION] [--retry SCHEDULE] [--group] [--test]",
-	 "Signal the recorded server per the schedule (default TERM/10/KILL/5), wait for "
-	 "its death and remove the pidfile."},
-	{"status", cmd_status, OPT_TARGET | OPT_RUNDIR | OPT_JSON, TGT "[--json]",
-	 "Report the server's state: exit 0 running, 1 dead with pidfile, 3 not running, "
-	 "4 unknown."},
-	{"reload", cmd_reload, OPT_TARGET | OPT_RUNDIR | OPT_SIGNAL, TGT "[-s SIGNAL]",
-	 "Send SIGHUP (or -s SIGNAL) to the running server; exit 7 when not running."},
-	{"restart", cmd_restart,
-	 OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_STOP | OPT_SIGNAL | OPT_COMMAND,
-	 TGT START_OPTS, "Stop the server if it runs, then start COMMAND."},
-	{"list", cmd_list, OPT_RUNDIR | OPT_JSON, "[-d RUNDIR] [--json]",
-	 "List every pidfile in RUNDIR with its state."},
-	{"cleanup", cmd_cleanup, OPT_RUNDIR, "[-d RUNDIR]",
-	 "Remove the stale pidfiles in RUNDIR and say how many."},
-	{"run", cmd_run, OPT_TARGET | OPT_RUNDIR | OPT_WAIT | OPT_COMMAND,
-	 TGT "[-w DURATION] -- COMMAND [ARG...]",
-	 "Hold the pidfile and its lock while COMMAND runs in the foreground; exit with "
-	 "COMMAND's code."},
+    {"start", cmd_start, OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_COMMAND, TGT START_OPTS,
+     "Start COMMAND detached and record its pid, unless already running."},
+    {"stop", cmd_stop, OPT_TARGET | OPT_RUNDIR | OPT_STOP | OPT_SIGNAL,
+     TGT "[-s SIGNAL] [-t DURATION] [--retry SCHEDULE] [--group] [--test]",
+     "Signal the recorded server per the schedule (default TERM/10/KILL/5), wait for "
+     "its death and remove the pidfile."},
+    {"status", cmd_status, OPT_TARGET | OPT_RUNDIR | OPT_JSON, TGT "[--json]",
+     "Report the server's state: exit 0 running, 1 dead with pidfile, 3 not running, "
+     "4 unknown."},
+    {"reload", cmd_reload, OPT_TARGET | OPT_RUNDIR | OPT_SIGNAL, TGT "[-s SIGNAL]",
+     "Send SIGHUP (or -s SIGNAL) to the running server; exit 7 when not running."},
+    {"restart", cmd_restart,
+     OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_STOP | OPT_SIGNAL | OPT_COMMAND, TGT START_OPTS,
+     "Stop the server if it runs, then start COMMAND."},
+    {"list", cmd_list, OPT_RUNDIR | OPT_JSON, "[-d RUNDIR] [--json]",
+     "List every pidfile in RUNDIR with its state."},
+    {"cleanup", cmd_cleanup, OPT_RUNDIR, "[-d RUNDIR]",
+     "Remove the stale pidfiles in RUNDIR and say how many."},
+    {"run", cmd_run, OPT_TARGET | OPT_RUNDIR | OPT_WAIT | OPT_COMMAND,
+     TGT "[-w DURATION] -- COMMAND [ARG...]",
+     "Hold the pidfile and its lock while COMMAND runs in the foreground; exit with "
+     "COMMAND's code."},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* Usage lines of one verb, or of all verbs when cmd is NULL. */
 void cli_usage(FILE *f, const struct cli_cmd *cmd)
 {
 	if (cmd != NULL) {
@@ -67,6 +68,7 @@ static void help(void)
 	       "-h/--help, --version.  See svcctl(1).\n");
 }
 
+/* Dispatch on the verb through the command table. */
 int main(int argc, char **argv)
 {
 	struct cli c;

@@ -16,14 +16,14 @@ static const struct {
 	const char *name;
 	int sig;
 } signals[] = {
-	{"HUP", SIGHUP},   {"INT", SIGINT},	{"QUIT", SIGQUIT}, {"ILL", SIGILL},
-	{"TRAP", SIGTRAP}, {"ABRT", SIGABRT},	{"BUS", SIGBUS},   {"FPE", SIGFPE},
-	{"KILL", SIGKILL}, {"USR1", SIGUSR1},	{"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
-	{"PIPE", SIGPIPE}, {"ALRM", SIGALRM},	{"TERM", SIGTERM}, {"CHLD", SIGCHLD},
-	{"CONT", SIGCONT}, {"STOP", SIGSTOP},	{"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},
-	{"TTOU", SIGTTOU}, {"URG", SIGURG},	{"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},
-	{"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
-	{"SYS", SIGSYS},
+    {"HUP", SIGHUP},       {"INT", SIGINT},   {"QUIT", SIGQUIT},   {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},     {"ABRT", SIGABRT}, {"BUS", SIGBUS},     {"FPE", SIGFPE},
+    {"KILL", SIGKILL},     {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},   {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE},     {"ALRM", SIGALRM}, {"TERM", SIGTERM},   {"CHLD", SIGCHLD},
+    {"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},
+    {"TTOU", SIGTTOU},     {"URG", SIGURG},   {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},
+    {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
+    {"SYS", SIGSYS},
 };
 
 /* Digits only, no sign, value at most max; rejects empty and overflow. */
@@ -44,6 +44,7 @@ static int parse_digits(const char *s, size_t len, int64_t max, int64_t *out)
 	return 0;
 }
 
+/* Decimal integer in [min, max], one optional leading minus. */
 int svcctl_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	int neg = 0;
@@ -66,6 +67,7 @@ int svcctl_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
+/* Digits then an optional unit (ms, s, m, h); bare digits are seconds. */
 int svcctl_parse_duration(const char *s, int64_t *ms)
 {
 	size_t n = 0, len;
@@ -94,6 +96,7 @@ int svcctl_parse_duration(const char *s, int64_t *ms)
 	return 0;
 }
 
+/* Signal by number or by name with or without SIG, any case. */
 int svcctl_parse_signal(const char *s, int *sig)
 {
 	int64_t v;
@@ -117,6 +120,7 @@ int svcctl_parse_signal(const char *s, int *sig)
 	return -EINVAL;
 }
 
+/* Reverse lookup in the signal table. */
 const char *svcctl_signal_name(int sig)
 {
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
@@ -125,6 +129,7 @@ const char *svcctl_signal_name(int sig)
 	return NULL;
 }
 
+/* SIG/wait/KILL/kill_wait, the shape of the default schedule. */
 void svcctl_schedule_default(int sig, int64_t wait_ms, int64_t kill_wait_ms,
 			     struct svcctl_schedule *out)
 {
@@ -172,6 +177,7 @@ static int check_schedule(const struct svcctl_schedule *out)
 	return forever > 1 || signal == 0 ? -EINVAL : 0;
 }
 
+/* Items split on '/', then the bare-timeout and bare-forever shorthands. */
 int svcctl_parse_schedule(const char *s, int sig, struct svcctl_schedule *out)
 {
 	const char *p = s, *slash;
@@ -202,6 +208,7 @@ int svcctl_parse_schedule(const char *s, int sig, struct svcctl_schedule *out)
 	return check_schedule(out);
 }
 
+/* Octal digits only, at most 0777. */
 int svcctl_parse_umask(const char *s, unsigned *mask)
 {
 	unsigned v = 0;
@@ -219,6 +226,7 @@ int svcctl_parse_umask(const char *s, unsigned *mask)
 	return 0;
 }
 
+/* Split USER[:GROUP], both parts non-empty and fitting their buffers. */
 int svcctl_parse_user(const char *s, char *user, size_t usize, char *group, size_t gsize)
 {
 	const char *colon;
@@ -238,6 +246,7 @@ int svcctl_parse_user(const char *s, char *user, size_t usize, char *group, size
 	return 0;
 }
 
+/* A shell-style variable name before the first '='. */
 int svcctl_parse_env(const char *s)
 {
 	const char *eq = s ? strchr(s, '=') : NULL;
@@ -252,6 +261,7 @@ int svcctl_parse_env(const char *s)
 	return 0;
 }
 
+/* The sd_notify socket by default, or fd:N for a readiness pipe. */
 int svcctl_parse_notify(const char *s, int *fd)
 {
 	int64_t v;
@@ -301,10 +311,14 @@ static int notify_assign(const char *k, size_t klen, const char *v, size_t vlen,
 #undef KEY
 }
 
+/* Split a datagram into KEY=VALUE lines; NUL bytes are refused. */
 int svcctl_parse_notify_msg(const char *buf, size_t len, struct svcctl_notify_msg *msg)
 {
 	size_t pos = 0;
 
+	/* a NUL would hide the rest of the message from the C string view */
+	if (memchr(buf, '\0', len) != NULL)
+		return -EINVAL;
 	while (pos < len) {
 		const char *line = buf + pos, *nl = memchr(line, '\n', len - pos);
 		size_t llen = nl ? (size_t)(nl - line) : len - pos;

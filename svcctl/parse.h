@@ -15,7 +15,7 @@
 /* One step of a stop schedule. */
 enum svcctl_sched_kind {
 	SVCCTL_SCHED_SIGNAL = 1, /* send value (a signal number) */
-	SVCCTL_SCHED_WAIT = 2,	 /* wait up to value milliseconds for death */
+	SVCCTL_SCHED_WAIT = 2,   /* wait up to value milliseconds for death */
 	SVCCTL_SCHED_FOREVER = 3 /* repeat from the start, or wait forever */
 };
 
@@ -32,11 +32,11 @@ struct svcctl_schedule {
 
 /* What one sd_notify datagram said; fields not present keep their value. */
 struct svcctl_notify_msg {
-	int ready;		 /* READY=1 seen */
-	int64_t mainpid;	 /* MAINPID=, 0 when absent */
-	int err;		 /* ERRNO=, 0 when absent */
-	int64_t extend_us;	 /* EXTEND_TIMEOUT_USEC=, 0 when absent */
-	char status[256];	 /* STATUS=, "" when absent */
+	int ready;         /* READY=1 seen */
+	int64_t mainpid;   /* MAINPID=, 0 when absent */
+	int err;           /* ERRNO=, 0 when absent */
+	int64_t extend_us; /* EXTEND_TIMEOUT_USEC=, 0 when absent */
+	char status[256];  /* STATUS=, "" when absent */
 };
 
 /*

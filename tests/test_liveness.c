@@ -12,6 +12,7 @@
 static void test_self_and_child(void)
 {
 	uint64_t start = 0, cstart = 0;
+	siginfo_t si;
 	pid_t child = th_spawn_sleeper();
 
 	CU_ASSERT_EQUAL(platform_proc_check(getpid(), &start), PLATFORM_PROC_ALIVE);
@@ -20,7 +21,7 @@ static void test_self_and_child(void)
 	CU_ASSERT(cstart >= start);
 	/* killed but not reaped: a zombie, which is dead */
 	kill(child, SIGKILL);
-	CU_ASSERT_EQUAL(waitid(P_PID, (id_t)child, NULL, WEXITED | WNOWAIT), 0);
+	CU_ASSERT_EQUAL(waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT), 0);
 	CU_ASSERT_EQUAL(platform_proc_check(child, &cstart), PLATFORM_PROC_ZOMBIE);
 	th_wait(child);
 	CU_ASSERT_EQUAL(platform_proc_check(child, &cstart), PLATFORM_PROC_DEAD);
@@ -32,6 +33,7 @@ static void test_zombie_pidfile_is_stale(void)
 	struct svcctl_pidinfo info;
 	struct svcctl_opts o;
 	char p[PATH_MAX];
+	siginfo_t si;
 	pid_t child = th_spawn_sleeper();
 
 	th_dir_new(&d);
@@ -40,7 +42,7 @@ static void test_zombie_pidfile_is_stale(void)
 	CU_ASSERT_EQUAL(svcctl_pidfile_write(p, &o, NULL), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(p, NULL, &info), SVCCTL_RUNNING);
 	kill(child, SIGKILL);
-	CU_ASSERT_EQUAL(waitid(P_PID, (id_t)child, NULL, WEXITED | WNOWAIT), 0);
+	CU_ASSERT_EQUAL(waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(p, NULL, &info), SVCCTL_STALE);
 	CU_ASSERT_EQUAL(info.reason, SVCCTL_REASON_ZOMBIE);
 	/* a dead pid cannot be recorded */

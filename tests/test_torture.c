@@ -114,6 +114,9 @@ static int run_victims(struct shared *sh, const char *p, unsigned flags, pid_t *
 
 		if (v == 0)
 			victim(sh, p, flags);
+		/* every other victim is let inside first, however slow the run */
+		for (int w = 0; killed % 2 && sh->victims_inside <= killed / 2 && w < 5000; w++)
+			usleep(100);
 		usleep((useconds_t)(rand() % 3000));
 		th_kill(v);
 		killed++;

@@ -40,8 +40,7 @@ enum svcctl_error {
 enum svcctl_state {
 	SVCCTL_ABSENT = 0,      /* no pidfile */
 	SVCCTL_RUNNING = 1,     /* the recorded process is alive and is it */
-	SVCCTL_STALE = 2,       /* dead, zombie, pid reused, or older boot */
-	SVCCTL_REMOTE = 3,      /* another host's and younger than stale age */
+	SVCCTL_STALE = 2,       /* dead, zombie, pid reused, or older boot */	SVCCTL_REMOTE = 3,	 /* another host's (or pid namespace's), not aged */
 	SVCCTL_DEAD_LOCKED = 4, /* recorded pid dead, lock held by others */
 	SVCCTL_UNKNOWN = 5      /* could not be judged (see the return code) */
 };
@@ -59,14 +58,15 @@ enum svcctl_reason {
 #define SVCCTL_HOST_MAX 256
 #define SVCCTL_BOOT_MAX 64
 #define SVCCTL_MSG_MAX 256
+#define SVCCTL_NS_MAX 32
 
 /* The parsed content of a pidfile and what the library judged of it. */
 struct svcctl_pidinfo {
 	int64_t pid;                /* first line; always > 1 once parsed */
 	char host[SVCCTL_HOST_MAX]; /* host=, "" when not recorded */
 	uint64_t start;             /* start=, process start time, 0 unknown */
-	char boot[SVCCTL_BOOT_MAX]; /* boot=, boot id, "" when not recorded */
-	char msg[SVCCTL_MSG_MAX];   /* msg=, one line, "" when none */
+	char boot[SVCCTL_BOOT_MAX]; /* boot=, boot id, "" when not recorded */	char msg[SVCCTL_MSG_MAX];    /* msg=, one line, "" when none */
+	char pidns[SVCCTL_NS_MAX];   /* pidns=, pid namespace id, "" unknown */
 	int64_t mtime_ms;           /* last modification, ms since the epoch */
 	int64_t age_ms;             /* now - mtime_ms, never negative */
 	enum svcctl_state state;    /* set by _state() and on SVCCTL_E_BUSY */

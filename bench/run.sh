@@ -1,0 +1,77 @@
+#!/bin/sh
+# Benchmarks of svcctl and libsvcctl against their peers, side by side in
+# one run: start-stop-daemon, libbsd pidfile(3), flock(1), dotlockfile,
+# lockfile-create and the bare system calls.  Builds what it needs under
+# build/bench (or $BENCH_BUILD), installs the peers from Debian when root,
+# and prints per benchmark median, p99, min and max of every side and the
+# median of the per-round ratios, with the targets of the README.
+#
+# usage: bench/run.sh [--quick]
+#   --quick  a few rounds of everything (CI); fails only when a benchmark
+#            is broken, never on a timing.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+quick=0
+case "${1:-}" in
+--quick) quick=1 ;;
+"") ;;
+*) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
+esac
+
+# shellcheck source=../deps.sh
+. "$top/deps.sh"
+# shellcheck disable=SC2086
+svcctl_deps $SVCCTL_BUILD_DEPS dpkg util-linux libbsd-dev liblockfile-bin lockfile-progs valgrind
+
+build=${BENCH_BUILD:-$top/build/bench}
+echo "building in $build" >&2
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSVCCTL_SANITIZE=OFF >/dev/null
+cmake --build "$build" -j"$(nproc)" --target svcctl svcctl_example_server bench_proc bench_lib \
+	bench_stamp >/dev/null
+
+SVCCTL=$build/svcctl/svcctl
+SERVER=$build/tests/server/svcctl-example-server
+PROC=$build/bench/bench-proc
+LIB=$build/bench/bench-lib
+STAMP=$build/bench/bench-stamp
+SSD=$(command -v start-stop-daemon || echo /usr/sbin/start-stop-daemon)
+TRUE=/bin/true
+
+# Rounds: short cases get >= 100 paired rounds, slow ones fewer.
+if [ "$quick" -eq 1 ]; then
+	N=5 W=1 NLIB=50 WLIB=5 NSLOW=1 NCONT=1 CYCLES=100 SIZES="100 1000"
+else
+	N=200 W=20 NLIB=2000 WLIB=100 NSLOW=3 NCONT=5 CYCLES=2000 SIZES="100 1000 10000 100000"
+fi
+
+# Scratch directories: one on tmpfs, one on the disk the build tree is on.
+shm=$(mktemp -d /dev/shm/svcctl-bench.XXXXXX)
+mkdir -p "$build/work"
+disk=$(mktemp -d "$build/work/svcctl-bench.XXXXXX")
+cleanup() {
+	if [ -f "$shm/live.pid" ]; then
+		"$SVCCTL" stop -q -p "$shm/live.pid" -t 2 || true
+	fi
+	rm -rf "$shm" "$disk"
+}
+trap cleanup EXIT INT TERM
+
+echo "svcctl benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "machine: $(uname -sr), $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+echo "tmpfs dir: $shm; disk dir: $disk ($(df --output=fstype "$disk" | tail -n 1))"
+echo "peers: $(dpkg-query -W -f='${Package} ${Version}, ' dpkg libbsd0 util-linux liblockfile-bin lockfile-progs 2>/dev/null)"
+
+# shellcheck source=cases.sh
+. "$here/cases.sh"
+bench_status
+bench_callgrind
+bench_stop
+bench_escalation
+bench_start
+bench_library
+bench_handoff
+bench_contention
+bench_scale
+echo
+echo "all benchmarks ran"

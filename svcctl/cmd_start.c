@@ -1,0 +1,176 @@
+/*
+ * start and restart: under <pidfile>.lock, check, spawn, wait for
+ * readiness and publish, so concurrent starts start exactly one server.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Slack on top of --ready-timeout while waiting for another starter's lock. */
+#define LOCK_SLACK_MS 10000
+
+/* Show the last lines of the server's output file after a failed start. */
+static void show_tail(const struct cli *c)
+{
+	char lines[5][256], buf[256];
+	int n = 0;
+	FILE *f;
+
+	if (c->output == NULL || (f = fopen(c->output, "re")) == NULL)
+		return;
+	while (fgets(buf, sizeof(buf), f) != NULL)
+		snprintf(lines[n++ % 5], sizeof(lines[0]), "%s", buf);
+	fclose(f);
+	for (int i = n > 5 ? n - 5 : 0; i < n; i++)
+		fprintf(stderr, "  %s: %s%s", c->output, lines[i % 5],
+			strchr(lines[i % 5], '\n') ? "" : "\n");
+}
+
+/* Is the server already running (so a start has nothing to do)? */
+static int running_now(const struct cli *c)
+{
+	struct svcctl_pidinfo in;
+
+	memset(&in, 0, sizeof(in));
+	if (svcctl_pidfile_state(c->path, NULL, &in) != SVCCTL_RUNNING)
+		return 0;
+	say(c, "%s: already running (pid %lld)", c->path, (long long)in.pid);
+	return 1;
+}
+
+/*
+ * Take <pidfile>.lock, waiting up to timeout_ms.  For start (probe set),
+ * a lock held while the pidfile names a live server means "running":
+ * servers hold their own lock, and concurrent starters publish first.
+ */
+static int take_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl_lock **lk)
+{
+	int64_t deadline = mono_ms() + timeout_ms;
+	struct svcctl_opts o = {.flags = SVCCTL_F_MKDIRS};
+	struct svcctl_pidinfo in;
+	int rc;
+
+	for (;;) {
+		memset(&in, 0, sizeof(in));
+		o.timeout_ms = probe ? 100 : timeout_ms;
+		rc = svcctl_pidfile_lock(c->path, &o, lk, &in);
+		if (rc != SVCCTL_E_BUSY && rc != SVCCTL_E_TIMEOUT)
+			break;
+		if (probe && running_now(c))
+			return -1;
+		if (!probe || mono_ms() >= deadline) {
+			fail("%s: locked by %s%lld: %s", c->path,
+			     in.pid ? "pid " : "an unknown process", (long long)in.pid,
+			     svcctl_strerror(rc));
+			return EXIT_FAIL;
+		}
+	}
+	if (rc < 0) {
+		fail("%s: cannot lock: %s", c->path, svcctl_strerror(rc));
+		return exit_for(rc);
+	}
+	return 0;
+}
+
+/* Take the lock and judge; 0 to go on with *lk, else an exit code. */
+int start_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl_lock **lk)
+{
+	struct svcctl_pidinfo in;
+	int rc;
+
+	if (c->named && make_dirs(c->rundir) < 0) {
+		fail("%s: cannot create: %s", c->rundir, strerror(errno));
+		return exit_for(-errno);
+	}
+	rc = take_lock(c, timeout_ms, probe, lk);
+	if (rc != 0)
+		return rc;
+	memset(&in, 0, sizeof(in));
+	rc = svcctl_lock_judge(*lk, NULL, &in);
+	if (rc == SVCCTL_ABSENT || rc == SVCCTL_STALE)
+		return 0;
+	if (rc == SVCCTL_RUNNING)
+		say(c, "%s: already running (pid %lld)", c->path, (long long)in.pid);
+	else if (rc == SVCCTL_REMOTE)
+		fail("%s: held by pid %lld on host %s", c->path, (long long)in.pid, in.host);
+	else
+		fail("%s: %s", c->path, rc < 0 ? svcctl_strerror(rc) : svcctl_state_name(rc));
+	svcctl_lock_close(*lk);
+	*lk = NULL;
+	if (rc == SVCCTL_RUNNING)
+		return -1;
+	return rc == SVCCTL_REMOTE ? EXIT_FAIL : exit_for(rc);
+}
+
+/* Record the ready server's pid and status while still holding the lock. */
+static int publish(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp)
+{
+	struct svcctl_opts o = {.pid = sp->mainpid, .msg = sp->status[0] ? sp->status : NULL};
+	struct svcctl_pidinfo h;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	rc = svcctl_lock_publish(lk, &o, &h);
+	if (rc < 0)
+		fail("%s: cannot record pid %lld: %s", c->path, (long long)sp->mainpid,
+		     svcctl_strerror(rc));
+	return rc < 0 ? exit_for(rc) : 0;
+}
+
+/* Spawn, wait for readiness, publish; on failure kill what we started. */
+static int start_locked(const struct cli *c, struct svcctl_lock *lk)
+{
+	struct spawn sp;
+	int rc;
+
+	rc = spawn_server(c, &sp);
+	if (rc == 0)
+		rc = spawn_wait_ready(c, &sp);
+	if (rc == 0 && lk != NULL)
+		rc = publish(c, lk, &sp);
+	if (rc != 0) {
+		spawn_abort(&sp);
+		show_tail(c);
+	} else {
+		say(c, "%s: started pid %lld%s%s", c->path, (long long)sp.mainpid,
+		    sp.status[0] ? ": " : "", sp.status);
+	}
+	spawn_free(&sp);
+	return rc;
+}
+
+/* start: do nothing when running, else spawn, await readiness and record. */
+int cmd_start(struct cli *c)
+{
+	struct svcctl_lock *lk = NULL;
+	int rc;
+
+	if (c->foreground)
+		return hold_and_run(c, c->ready_timeout_ms + LOCK_SLACK_MS);
+	rc = start_lock(c, c->ready_timeout_ms + LOCK_SLACK_MS, 1, &lk);
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	/* a server that writes its own pidfile takes the lock itself */
+	if (c->wait_pidfile) {
+		svcctl_lock_close(lk);
+		lk = NULL;
+	}
+	rc = start_locked(c, lk);
+	if (lk != NULL)
+		svcctl_lock_close(lk);
+	if (rc != 0 && c->wait_pidfile && running_now(c))
+		return EXIT_OK;
+	return rc;
+}
+
+/* restart: stop (a stopped server is fine), then start. */
+int cmd_restart(struct cli *c)
+{
+	int rc = cmd_stop(c);
+
+	if (rc != EXIT_OK)
+		return rc;
+	return cmd_start(c);
+}

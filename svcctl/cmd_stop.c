@@ -1,0 +1,221 @@
+/*
+ * stop and reload: signal the process a pidfile records, only after
+ * proving it is still that process, right before every signal.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Name of a signal for messages: "TERM", or its number. */
+static const char *signame(int sig, char *buf, size_t size)
+{
+	const char *n = svcctl_signal_name(sig);
+
+	if (n != NULL)
+		return n;
+	snprintf(buf, size, "%d", sig);
+	return buf;
+}
+
+/* Does the pidfile still name the process we judged (same pid, same start)? */
+static int still_ours(const struct cli *c, const struct svcctl_pidinfo *was)
+{
+	struct svcctl_pidinfo now;
+
+	memset(&now, 0, sizeof(now));
+	return svcctl_pidfile_state(c->path, NULL, &now) == SVCCTL_RUNNING && now.pid == was->pid &&
+	       now.start == was->start;
+}
+
+/* Report a state that leaves nothing to signal; returns the exit code. */
+static int not_running(const struct cli *c, int st, const struct svcctl_pidinfo *in, int stop)
+{
+	int rc;
+
+	if (st < 0) {
+		fail("%s: %s", c->path, svcctl_strerror(st));
+		return exit_for(st);
+	}
+	switch (st) {
+	case SVCCTL_ABSENT:
+		say(c, "%s: not running", c->path);
+		return stop ? EXIT_OK : EXIT_NOT_RUNNING;
+	case SVCCTL_REMOTE:
+		fail("%s: held by pid %lld on host %s; not signalled from here", c->path,
+		     (long long)in->pid, in->host);
+		return EXIT_PRIV;
+	case SVCCTL_DEAD_LOCKED:
+		fail("%s: pid %lld is dead but its lock is still held by another process", c->path,
+		     (long long)in->pid);
+		return stop ? EXIT_FAIL : EXIT_NOT_RUNNING;
+	}
+	/* stale: never signalled */
+	if (!stop || c->test) {
+		say(c, "%s: stale pidfile (pid %lld: %s)%s", c->path, (long long)in->pid,
+		    svcctl_reason_name(in->reason), stop ? ", would remove it" : "");
+		return stop ? EXIT_OK : EXIT_NOT_RUNNING;
+	}
+	rc = svcctl_pidfile_remove(c->path);
+	if (rc < 0) {
+		fail("%s: cannot remove stale pidfile: %s", c->path, svcctl_strerror(rc));
+		return exit_for(rc);
+	}
+	say(c, "%s: removed stale pidfile (pid %lld: %s)", c->path, (long long)in->pid,
+	    svcctl_reason_name(in->reason));
+	return EXIT_OK;
+}
+
+/*
+ * Signal only the proven process: the pidfile must still name it, or,
+ * once the server removed its pidfile, the pidfd must still refer to it.
+ */
+static int send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig)
+{
+	char buf[16];
+	int rc;
+
+	if (!still_ours(c, in)) {
+		if (proc_wait_dead(p, 0))
+			return 1;
+		/* without a pidfd, an unrecorded pid cannot be proven: only wait */
+		if (p->fd < 0) {
+			say(c, "%s: pid %lld no longer recorded; not signalled", c->path,
+			    (long long)p->pid);
+			return 0;
+		}
+	}
+	rc = proc_signal(p, sig, c->group);
+	if (rc == -ESRCH)
+		return 1;
+	if (rc < 0) {
+		fail("%s: cannot signal pid %lld: %s", c->path, (long long)p->pid,
+		     svcctl_strerror(rc));
+		return rc;
+	}
+	say(c, "%s: sent %s to %s %lld", c->path, signame(sig, buf, sizeof(buf)),
+	    c->group ? "process group of" : "pid", (long long)p->pid);
+	return 0;
+}
+
+/* Run the schedule; 1 when the process died, 0 alive at the end, < 0 error. */
+static int run_schedule(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in)
+{
+	const struct svcctl_schedule *s = &c->sched;
+	int has_wait = 0, rc;
+
+	for (size_t i = 0; i < s->len; i++)
+		has_wait |= s->item[i].kind == SVCCTL_SCHED_WAIT;
+	for (size_t i = 0; i < s->len; i++) {
+		const struct svcctl_sched_item *it = &s->item[i];
+
+		if (it->kind == SVCCTL_SCHED_SIGNAL) {
+			rc = send(c, p, in, (int)it->value);
+			if (rc != 0)
+				return rc;
+		} else if (it->kind == SVCCTL_SCHED_WAIT) {
+			if (proc_wait_dead(p, it->value))
+				return 1;
+		} else if (has_wait) {
+			i = (size_t)-1; /* forever: repeat from the start */
+		} else {
+			return proc_wait_dead(p, -1);
+		}
+	}
+	return proc_wait_dead(p, 0);
+}
+
+/* Describe the schedule for --test. */
+static void print_schedule(const struct cli *c, const struct svcctl_pidinfo *in)
+{
+	char buf[16];
+
+	printf("would stop pid %lld of %s:", (long long)in->pid, c->path);
+	for (size_t i = 0; i < c->sched.len; i++) {
+		const struct svcctl_sched_item *it = &c->sched.item[i];
+
+		if (it->kind == SVCCTL_SCHED_SIGNAL)
+			printf(" send %s%s;", signame((int)it->value, buf, sizeof(buf)),
+			       c->group ? " to its group" : "");
+		else if (it->kind == SVCCTL_SCHED_WAIT)
+			printf(" wait %lldms;", (long long)it->value);
+		else
+			printf(" repeat forever;");
+	}
+	printf("\n");
+}
+
+/*
+ * Judge the pidfile and open a handle on a running server: -1 to go on
+ * with *p, else the exit code for a server that is not there to signal.
+ */
+static int open_running(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p)
+{
+	int st, rc;
+
+	memset(in, 0, sizeof(*in));
+	st = svcctl_pidfile_state(c->path, NULL, in);
+	if (st != SVCCTL_RUNNING)
+		return not_running(c, st, in, stop);
+	if (stop && c->test) {
+		print_schedule(c, in);
+		return EXIT_OK;
+	}
+	rc = proc_open(p, in->pid);
+	/* died since it was judged: judge again */
+	if (rc == -ESRCH)
+		return not_running(c, svcctl_pidfile_state(c->path, NULL, in), in, stop);
+	if (rc < 0) {
+		fail("%s: refusing to signal pid %lld: %s", c->path, (long long)in->pid,
+		     svcctl_strerror(rc));
+		return EXIT_PRIV;
+	}
+	return -1;
+}
+
+/* stop: run the schedule on the proven process, then remove the pidfile. */
+int cmd_stop(struct cli *c)
+{
+	struct svcctl_pidinfo in;
+	struct proc p;
+	int rc;
+
+	rc = open_running(c, 1, &in, &p);
+	if (rc >= 0)
+		return rc;
+	rc = run_schedule(c, &p, &in);
+	proc_close(&p);
+	if (rc < 0)
+		return exit_for(rc);
+	if (rc == 0) {
+		fail("%s: pid %lld is still running after the whole schedule", c->path,
+		     (long long)in.pid);
+		return EXIT_FAIL;
+	}
+	rc = svcctl_pidfile_remove(c->path);
+	if (rc < 0)
+		fail("%s: stopped, but the pidfile stays: %s", c->path, svcctl_strerror(rc));
+	say(c, "%s: stopped pid %lld", c->path, (long long)in.pid);
+	return rc < 0 ? exit_for(rc) : EXIT_OK;
+}
+
+/* reload: one signal (HUP by default) to the proven process; 7 when not running. */
+int cmd_reload(struct cli *c)
+{
+	struct svcctl_pidinfo in;
+	struct proc p;
+	int rc;
+
+	rc = open_running(c, 0, &in, &p);
+	if (rc >= 0)
+		return rc;
+	rc = send(c, &p, &in, c->sig ? c->sig : SIGHUP);
+	proc_close(&p);
+	if (rc == 1) {
+		say(c, "%s: not running", c->path);
+		return EXIT_NOT_RUNNING;
+	}
+	return rc < 0 ? exit_for(rc) : EXIT_OK;
+}

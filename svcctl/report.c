@@ -1,0 +1,113 @@
+/*
+ * Reporting: one line per action to stderr for people, JSON for programs,
+ * and the mapping from library codes to LSB exit codes.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+/* An informational line on stderr, unless -q. */
+void say(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	fputs("svcctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* An error line on stderr, always. */
+void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("svcctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The LSB exit code for a library failure: privilege and unsafe paths are 4. */
+int exit_for(int rc)
+{
+	switch (rc) {
+	case -EACCES:
+	case -EPERM:
+	case SVCCTL_E_UNSAFE:
+		return EXIT_PRIV;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+/* Write s as a JSON string literal, escaping quotes and control bytes. */
+void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+/* One JSON object describing a pidfile and what was judged of it. */
+void print_info_json(FILE *f, const char *path, int state, const struct svcctl_pidinfo *in)
+{
+	fputs("{\"pidfile\":", f);
+	json_string(f, path);
+	fprintf(f, ",\"state\":");
+	json_string(f, state >= 0 ? svcctl_state_name(state) : "unknown");
+	if (state < 0) {
+		fprintf(f, ",\"error\":");
+		json_string(f, svcctl_strerror(state));
+		fputc('}', f);
+		return;
+	}
+	if (state != SVCCTL_ABSENT) {
+		fprintf(f, ",\"pid\":%lld,\"host\":", (long long)in->pid);
+		json_string(f, in->host);
+		fprintf(
+		    f, ",\"start\":%llu,\"uptime\":%lld,\"reason\":", (unsigned long long)in->start,
+		    state == SVCCTL_RUNNING ? (long long)proc_uptime(in->pid, in->start) : -1LL);
+		json_string(f, svcctl_reason_name(in->reason));
+		fprintf(f, ",\"status\":");
+		json_string(f, in->msg);
+		/* -1: not probed (only dead holders are) */
+		fprintf(f, ",\"lock_held\":%s",
+			in->lock_held == 1   ? "true"
+			: in->lock_held == 0 ? "false"
+					     : "null");
+	}
+	fputc('}', f);
+}
+
+/* Human uptime: "42s", "3m12s", "5h03m", "2d04h". */
+void format_uptime(int64_t secs, char *buf, size_t size)
+{
+	if (secs < 0)
+		snprintf(buf, size, "?");
+	else if (secs < 60)
+		snprintf(buf, size, "%llds", (long long)secs);
+	else if (secs < 3600)
+		snprintf(buf, size, "%lldm%02llds", (long long)secs / 60, (long long)secs % 60);
+	else if (secs < 86400)
+		snprintf(buf, size, "%lldh%02lldm", (long long)secs / 3600,
+			 (long long)secs / 60 % 60);
+	else
+		snprintf(buf, size, "%lldd%02lldh", (long long)secs / 86400,
+			 (long long)secs / 3600 % 24);
+}

@@ -1,0 +1,361 @@
+/*
+ * Spawning servers on Unix: fork, detach (setsid, stdio, closefrom,
+ * default signals), drop privileges, exec, and report exec failure back
+ * through a close-on-exec pipe.
+ */
+#define _GNU_SOURCE
+#include <bsd/unistd.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Steps of the child's setup, reported with errno when one fails. */
+enum step { S_EXEC, S_STDIO, S_OUTPUT, S_FDS, S_SETSID, S_PRIV, S_CHDIR, S_ENV };
+
+static const char *const step_names[] = {
+    "cannot execute",          "cannot open /dev/null",
+    "cannot open output file", "cannot set up descriptors",
+    "cannot start a session",  "cannot drop privileges",
+    "cannot change directory", "cannot set the environment",
+};
+
+/* Who the server runs as. */
+struct creds {
+	int set;
+	uid_t uid;
+	gid_t gid;
+	char name[256];
+};
+
+/* What the child needs, prepared by the parent before fork. */
+struct child_plan {
+	const struct cli *c;
+	struct creds cr;
+	int detach;
+	int errfd;   /* close-on-exec pipe to report failure */
+	int readyfd; /* readiness pipe end to place at c->notify_fd, or -1 */
+	int gofd;    /* the child waits for a byte here before it goes on, or -1 */
+	const char *notify_socket;
+};
+
+/* Look up -u USER[:GROUP]; returns 0, or an exit code after a message. */
+static int lookup_creds(const struct cli *c, struct creds *cr)
+{
+	char user[256], group[256];
+	struct passwd *pw;
+	struct group *gr;
+
+	memset(cr, 0, sizeof(*cr));
+	if (c->user == NULL)
+		return 0;
+	if (svcctl_parse_user(c->user, user, sizeof(user), group, sizeof(group)) < 0 ||
+	    (pw = getpwnam(user)) == NULL) {
+		fail("-u %s: no such user", c->user);
+		return EXIT_USAGE;
+	}
+	cr->uid = pw->pw_uid;
+	cr->gid = pw->pw_gid;
+	if (group[0] && (gr = getgrnam(group)) == NULL) {
+		fail("-u %s: no such group \"%s\"", c->user, group);
+		return EXIT_USAGE;
+	}
+	if (group[0])
+		cr->gid = gr->gr_gid;
+	if (geteuid() != 0 && (cr->uid != geteuid() || cr->gid != getegid())) {
+		fail("-u %s: only root may run a server as another user", c->user);
+		return EXIT_PRIV;
+	}
+	snprintf(cr->name, sizeof(cr->name), "%s", user);
+	cr->set = geteuid() == 0;
+	return 0;
+}
+
+/* In the child: report a failed step and errno to the parent, then exit. */
+static void __attribute__((noreturn)) child_fail(const struct child_plan *pl, int step)
+{
+	int msg[2] = {step, errno};
+
+	if (write(pl->errfd, msg, sizeof(msg)) < 0)
+		_exit(126);
+	_exit(step == S_EXEC && (msg[1] == ENOENT || msg[1] == EACCES) ? 127 : 126);
+}
+
+/* In the child: stdin from /dev/null, stdout and stderr to -o FILE or /dev/null. */
+static void child_stdio(const struct child_plan *pl)
+{
+	int in, out;
+
+	in = open("/dev/null", O_RDONLY);
+	if (in < 0 || dup2(in, 0) < 0)
+		child_fail(pl, S_STDIO);
+	if (pl->c->output)
+		out = open(pl->c->output, O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY, 0640);
+	else
+		out = open("/dev/null", O_WRONLY);
+	if (out < 0)
+		child_fail(pl, pl->c->output ? S_OUTPUT : S_STDIO);
+	if (pl->c->output && pl->cr.set && fchown(out, pl->cr.uid, pl->cr.gid) < 0 &&
+	    errno != EPERM)
+		child_fail(pl, S_OUTPUT);
+	if (dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		child_fail(pl, S_STDIO);
+	if (in > 2)
+		close(in);
+	if (out > 2)
+		close(out);
+}
+
+/* In the child: keep 0-2, the error pipe and the readiness fd; close the rest. */
+static void child_fds(struct child_plan *pl)
+{
+	int n = pl->c->notify_fd, target = pl->readyfd >= 0 ? n + 1 : 3;
+	int hi = (n > pl->errfd ? n : pl->errfd) + 1, e, r = -1;
+
+	/* first move both out of the way of their final places */
+	if (pl->readyfd >= hi)
+		hi = pl->readyfd + 1;
+	e = fcntl(pl->errfd, F_DUPFD_CLOEXEC, hi);
+	if (e >= 0 && pl->readyfd >= 0)
+		r = fcntl(pl->readyfd, F_DUPFD_CLOEXEC, hi);
+	if (e < 0 || (pl->readyfd >= 0 && (r < 0 || dup2(r, n) < 0)))
+		child_fail(pl, S_FDS);
+	if (dup2(e, target) < 0)
+		child_fail(pl, S_FDS);
+	pl->errfd = target;
+	if (fcntl(target, F_SETFD, FD_CLOEXEC) < 0)
+		child_fail(pl, S_FDS);
+	closefrom(target + 1);
+	for (int fd = 3; fd < target; fd++)
+		if (pl->readyfd < 0 || fd != n)
+			close(fd);
+}
+
+/* In the child: initgroups, setgid, setuid, in that order, then verify. */
+static void child_privs(const struct child_plan *pl)
+{
+	if (!pl->cr.set)
+		return;
+	if (initgroups(pl->cr.name, pl->cr.gid) < 0 || setgid(pl->cr.gid) < 0 ||
+	    setuid(pl->cr.uid) < 0)
+		child_fail(pl, S_PRIV);
+	/* verify: the ids took, and root cannot be regained */
+	if (getuid() != pl->cr.uid || geteuid() != pl->cr.uid || getgid() != pl->cr.gid ||
+	    getegid() != pl->cr.gid || (pl->cr.uid != 0 && setuid(0) == 0)) {
+		errno = EPERM;
+		child_fail(pl, S_PRIV);
+	}
+}
+
+/* In the child: default signal dispositions and an empty mask. */
+static void child_signals(void)
+{
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* In the child: everything from fork to exec; never returns. */
+static void __attribute__((noreturn)) child_run(struct child_plan *pl)
+{
+	const struct cli *c = pl->c;
+	char go;
+
+	/* the parent publishes our pid first; no byte means it gave up */
+	if (pl->gofd >= 0 && read(pl->gofd, &go, 1) != 1)
+		_exit(EXIT_FAIL);
+	child_signals();
+	if (pl->detach && setsid() < 0)
+		child_fail(pl, S_SETSID);
+	if (pl->detach || c->output)
+		child_stdio(pl);
+	child_fds(pl);
+	child_privs(pl);
+	if (chdir(c->chdir ? c->chdir : (pl->detach ? "/" : ".")) < 0)
+		child_fail(pl, S_CHDIR);
+	if (c->umask_set)
+		umask((mode_t)c->umask);
+	for (int i = 0; i < c->nenv; i++)
+		if (putenv((char *)c->env[i]) != 0)
+			child_fail(pl, S_ENV);
+	if (pl->notify_socket && setenv("NOTIFY_SOCKET", pl->notify_socket, 1) < 0)
+		child_fail(pl, S_ENV);
+	execvp(c->argv[0], c->argv);
+	child_fail(pl, S_EXEC);
+}
+
+/* Read the child's failure report; 0 when exec succeeded, else an exit code. */
+static int read_report(const struct cli *c, int fd, struct spawn *sp)
+{
+	int msg[2];
+	ssize_t n;
+
+	do
+		n = read(fd, msg, sizeof(msg));
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(msg))
+		return 0;
+	sp->exec_err = msg[1];
+	if (msg[0] < 0 || msg[0] > S_ENV)
+		msg[0] = S_EXEC;
+	fail("%s: %s%s%s: %s", c->argv[0], step_names[msg[0]], msg[0] == S_CHDIR ? " to " : "",
+	     msg[0] == S_CHDIR ? (c->chdir ? c->chdir : "/") : "", strerror(msg[1]));
+	waitpid((pid_t)sp->pid, NULL, 0);
+	sp->exited = 1;
+	if (msg[0] == S_EXEC && (msg[1] == ENOENT || msg[1] == EACCES || msg[1] == ENOEXEC))
+		return EXIT_NOT_INSTALLED;
+	return msg[0] == S_PRIV ? EXIT_PRIV : EXIT_FAIL;
+}
+
+/* Parent side of the gate: publish via started(), then let the child go. */
+static int open_gate(int gofd, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+{
+	int rc = started ? started(arg, sp->pid) : 0;
+
+	if (rc == 0 && gofd >= 0 && write(gofd, "g", 1) != 1)
+		rc = EXIT_FAIL;
+	if (gofd >= 0)
+		close(gofd);
+	if (rc != 0) {
+		/* the child reads EOF at the gate and exits */
+		waitpid((pid_t)sp->pid, NULL, 0);
+		sp->exited = 1;
+	}
+	return rc;
+}
+
+/*
+ * Fork a child following plan *pl; with started, the child waits until
+ * started(arg, pid) returned 0.  Returns 0 once exec succeeded, or an exit code.
+ */
+static int fork_child(struct child_plan *pl, struct spawn *sp, int (*started)(void *, int64_t),
+		      void *arg)
+{
+	int pfd[2], go[2] = {-1, -1}, rc;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0 || (started && pipe2(go, O_CLOEXEC) < 0)) {
+		fail("cannot create a pipe: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		if (go[1] >= 0)
+			close(go[1]);
+		pl->errfd = pfd[1];
+		pl->gofd = go[0];
+		child_run(pl);
+	}
+	close(pfd[1]);
+	if (go[0] >= 0)
+		close(go[0]);
+	if (pid < 0) {
+		fail("cannot fork: %s", strerror(errno));
+		close(pfd[0]);
+		if (go[1] >= 0)
+			close(go[1]);
+		return EXIT_FAIL;
+	}
+	sp->pid = sp->mainpid = pid;
+	rc = open_gate(go[1], sp, started, arg);
+	if (rc == 0)
+		rc = read_report(pl->c, pfd[0], sp);
+	close(pfd[0]);
+	return rc;
+}
+
+/* Start a plan and an empty spawn record; returns 0 or an exit code. */
+static int plan_init(const struct cli *c, int detach, struct child_plan *pl, struct spawn *sp)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->c = c;
+	pl->detach = detach;
+	pl->readyfd = pl->gofd = -1;
+	memset(sp, 0, sizeof(*sp));
+	sp->ready_fd = sp->child_fd = -1;
+	return lookup_creds(c, &pl->cr);
+}
+
+/* Detached start: plan, readiness channel, fork and exec. */
+int spawn_server(const struct cli *c, struct spawn *sp)
+{
+	struct child_plan pl;
+	char sock[300];
+	int rc;
+
+	rc = plan_init(c, 1, &pl, sp);
+	if (rc != 0)
+		return rc;
+	rc = ready_setup(c, pl.cr.set ? (int64_t)pl.cr.uid : -1,
+			 pl.cr.set ? (int64_t)pl.cr.gid : -1, sp);
+	if (rc != 0)
+		return rc;
+	pl.readyfd = ready_child_fd(sp);
+	if (sp->notify_dir[0]) {
+		snprintf(sock, sizeof(sock), "%s/notify", sp->notify_dir);
+		pl.notify_socket = sock;
+	}
+	rc = fork_child(&pl, sp, NULL, NULL);
+	if (sp->child_fd >= 0)
+		close(sp->child_fd);
+	sp->child_fd = -1;
+	return rc;
+}
+
+/* The child that signals reaching us are passed on to (0: none yet). */
+static volatile sig_atomic_t forward_pid;
+
+/* Pass a termination or reload signal on to the foreground child. */
+static void forward(int sig)
+{
+	if (forward_pid > 1)
+		kill((pid_t)forward_pid, sig);
+}
+
+/* Foreground child for run and --foreground, with signals passed on. */
+int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+{
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	struct child_plan pl;
+	struct sigaction sa;
+	int rc;
+
+	rc = plan_init(c, 0, &pl, sp);
+	if (rc != 0)
+		return rc;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	rc = fork_child(&pl, sp, started, arg);
+	forward_pid = rc == 0 ? (sig_atomic_t)sp->pid : 0;
+	return rc;
+}
+
+/* Reap the foreground child; its exit code, or 128+signal. */
+int spawn_wait(struct spawn *sp)
+{
+	int status;
+
+	while (waitpid((pid_t)sp->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_FAIL;
+	sp->exited = 1;
+	forward_pid = 0;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

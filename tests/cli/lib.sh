@@ -1,0 +1,84 @@
+# Helpers sourced by the CLI tests.  Usage: lib.sh is sourced after
+# SVCCTL and SERVER are set (ctest passes them as $1 and $2).
+# shellcheck shell=sh disable=SC2034
+
+SVCCTL=${1:?usage: test.sh SVCCTL SERVER}
+SERVER=${2:?usage: test.sh SVCCTL SERVER}
+T=$(mktemp -d /tmp/svcctl-test.XXXXXX)
+chmod 755 "$T"
+SVCCTL_RUNDIR=$T
+export SVCCTL_RUNDIR
+unset NOTIFY_SOCKET
+FAILS=0
+
+# Kill every process whose command line names this test's directory.
+cleanup() {
+	for p in /proc/[0-9]*; do
+		case $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) in
+		*"$T"*) kill -KILL "${p#/proc/}" 2>/dev/null || true ;;
+		esac
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	FAILS=$((FAILS + 1))
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+# expect_rc CODE CMD...: run CMD, check its exit code.
+expect_rc() {
+	want=$1
+	shift
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	set -e
+	if [ "$got" -ne "$want" ]; then
+		fail "$* -> exit $got, expected $want; stderr: $(cat "$T/err")"
+	else
+		ok "$* -> $want"
+	fi
+}
+
+# Milliseconds on a monotonic-enough clock.
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# alive PID: is the process alive and not a zombie?
+alive() {
+	[ -r "/proc/$1/stat" ] || return 1
+	state=$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1)
+	[ "$state" != Z ] && [ "$state" != X ]
+}
+
+# wait_gone PID: wait up to 5 s for the process to disappear.
+wait_gone() {
+	i=0
+	while alive "$1" && [ $i -lt 500 ]; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+	! alive "$1"
+}
+
+# Start a sentinel process that must never be signalled; its command line
+# names $T so cleanup finds it, and its sleeps are short so none outlives it.
+sentinel() {
+	sh -c 'while :; do sleep 1; done' "$T" &
+	SENTINEL=$!
+}
+
+finish() {
+	if [ "$FAILS" -ne 0 ]; then
+		echo "$FAILS check(s) failed" >&2
+		exit 1
+	fi
+	echo "all checks passed"
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Arguments: help, version, usage errors (exit 2) for every verb.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+expect_rc 0 "$SVCCTL" --help
+grep -q "usage: svcctl" "$T/out" || fail "--help prints no usage"
+expect_rc 0 "$SVCCTL" --version
+grep -q "^svcctl [0-9]" "$T/out" || fail "--version prints no version"
+for verb in start stop status reload restart list cleanup run; do
+	expect_rc 0 "$SVCCTL" "$verb" --help
+	grep -q "usage: svcctl $verb" "$T/out" || fail "$verb --help prints no usage"
+done
+expect_rc 2 "$SVCCTL"
+expect_rc 2 "$SVCCTL" frobnicate
+expect_rc 2 "$SVCCTL" stop
+expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" extra
+expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" name
+expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" -s NOSUCHSIG
+expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" -t 10x
+expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" --retry TERM/x
+expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" --retry 5/5
+expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" --json
+expect_rc 2 "$SVCCTL" status -p "$T/a.pid" -u nobody
+expect_rc 2 "$SVCCTL" start -p "$T/a.pid"
+expect_rc 2 "$SVCCTL" start -p "$T/a.pid" --umask 999 -- /bin/true
+expect_rc 2 "$SVCCTL" start -p "$T/a.pid" -e NOEQUALS -- /bin/true
+expect_rc 2 "$SVCCTL" start -p "$T/a.pid" --notify fd:1 -- /bin/true
+expect_rc 2 "$SVCCTL" start -p "$T/a.pid" --ready-timeout soon -- /bin/true
+expect_rc 2 "$SVCCTL" start -p "$T/a.pid" -u no-such-user-here -- /bin/true
+expect_rc 2 "$SVCCTL" start ../evil -- /bin/true
+expect_rc 2 "$SVCCTL" run -p "$T/a.pid" -w forever -- /bin/true
+expect_rc 2 "$SVCCTL" list extra
+grep -q "usage: svcctl list" "$T/err" || fail "bad list arguments print no usage line"
+[ ! -e "$T/a.pid" ] || fail "a usage error created a pidfile"
+finish

@@ -1,0 +1,70 @@
+#!/bin/sh
+# Readiness: --notify (sd_notify), --notify fd:N, --wait-pidfile, timeouts.
+set -eu
+. "$(dirname "$0")/lib.sh"
+P=$T/n.pid
+
+# start returns only after READY=1, which comes 400ms after exec
+t0=$(now_ms)
+expect_rc 0 "$SVCCTL" start -p "$P" --notify -- "$SERVER" -r 400ms --status "serving 7" -m "$T"
+dt=$(($(now_ms) - t0))
+[ "$dt" -ge 380 ] || fail "--notify returned after ${dt}ms, before READY=1"
+ok "--notify returned after ${dt}ms"
+expect_rc 0 "$SVCCTL" status -p "$P"
+grep -q "serving 7" "$T/out" || fail "STATUS= not shown: $(cat "$T/out")"
+[ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'svcctl-notify-*' -newer "$T/out" 2>/dev/null)" ] ||
+	fail "notify directory left behind"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+# no READY=1 within --ready-timeout: exit 1, server killed, no pidfile
+t0=$(now_ms)
+expect_rc 1 "$SVCCTL" start -p "$P" --notify --ready-timeout 500ms -o "$T/log" \
+	-- "$SERVER" --no-ready -m "$T-marker"
+dt=$(($(now_ms) - t0))
+[ "$dt" -ge 480 ] && [ "$dt" -lt 1500 ] || fail "--ready-timeout 500ms took ${dt}ms"
+[ ! -e "$P" ] || fail "timed-out start left a pidfile"
+grep -q "not ready" "$T/err" || fail "no timeout message"
+grep -q "marker" "$T/err" || fail "the server's last output lines not shown"
+sleep 0.1
+! pgrep -f "$T-marker" >/dev/null || fail "timed-out server still running"
+# READY=1 from a process outside the server's tree is ignored
+TMPDIR=$T/nd
+export TMPDIR
+mkdir "$TMPDIR"
+python3 -c '
+import glob, socket, sys, time
+for _ in range(200):
+    socks = glob.glob(sys.argv[1] + "/svcctl-notify-*/notify")
+    if socks:
+        break
+    time.sleep(0.01)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(b"READY=1\nSTATUS=forged", socks[0])
+' "$TMPDIR" &
+forger=$!
+expect_rc 1 "$SVCCTL" start -p "$P" --notify --ready-timeout 700ms -- "$SERVER" --no-ready -m "$T"
+wait "$forger" || fail "the forging sender failed"
+grep -q "not the server's" "$T/err" || fail "forged READY=1 not reported: $(cat "$T/err")"
+[ ! -e "$P" ] || fail "forged READY=1 was believed"
+unset TMPDIR
+# a server that dies during readiness: exit 1 at once, status shown
+t0=$(now_ms)
+expect_rc 1 "$SVCCTL" start -p "$P" --notify --ready-timeout 5s -- "$SERVER" -e 3
+dt=$(($(now_ms) - t0))
+grep -q "status 3" "$T/err" && [ "$dt" -lt 1000 ] || fail "early death: ${dt}ms $(cat "$T/err")"
+[ ! -e "$P" ] || fail "dead server left a pidfile"
+# an s6-style readiness pipe on fd 5
+t0=$(now_ms)
+expect_rc 0 "$SVCCTL" start -p "$P" --notify fd:5 -- "$SERVER" -r 300ms --ready-fd 5 -m "$T"
+dt=$(($(now_ms) - t0))
+[ "$dt" -ge 280 ] || fail "--notify fd:5 returned after ${dt}ms"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+expect_rc 1 "$SVCCTL" start -p "$P" --notify=fd:5 --ready-timeout 400ms -- "$SERVER" -m "$T"
+# a daemonizing server writing its own pidfile (with its lock)
+expect_rc 0 "$SVCCTL" start -p "$P" --wait-pidfile -- "$SERVER" -D -p "$P" -m "$T"
+pid=$(head -1 "$P")
+alive "$pid" || fail "--wait-pidfile returned before the pidfile named a live process"
+expect_rc 0 "$SVCCTL" start -p "$P" --wait-pidfile -- "$SERVER" -D -p "$P" -m "$T"
+[ "$(head -1 "$P")" = "$pid" ] || fail "second --wait-pidfile start replaced the server"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+[ ! -e "$P" ] || fail "pidfile left after stop"
+finish
