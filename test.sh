@@ -1,7 +1,9 @@
 #!/bin/sh
 # Build and run every test: the normal build, then the whole suite again
-# under AddressSanitizer + UndefinedBehaviorSanitizer.  Installs the Debian
+# under AddressSanitizer + UndefinedBehaviorSanitizer, the fuzzers for a
+# bounded time, and the library suites under valgrind.  Installs the Debian
 # packages it needs when run as root.  Fails on the first failing stage.
+# "./test.sh windows" runs the mingw-w64 build and its tests under Wine.
 set -eu
 cd "$(dirname "$0")"
 . ./deps.sh
@@ -36,4 +38,10 @@ cmake --build "$root/sanitize" -j"$jobs"
 (cd "$root/sanitize" && SVCCTL_TORTURE_CYCLES=500 \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	ctest --output-on-failure)
+stage "fuzzing (clang libFuzzer, 60 s in all)"
+tests/hardening/fuzz.sh 60
+
+stage "the library suites under valgrind memcheck"
+tests/hardening/valgrind.sh "$root/default"
+
 stage "all stages passed"
