@@ -12,6 +12,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+const char *const th_bad_contents[] = {"",
+				       " \n\t ",
+				       "0",
+				       "1\n",
+				       "-1",
+				       "-0",
+				       "+5",
+				       "0x10",
+				       "1e3",
+				       "12 34",
+				       "4194305",
+				       "2147483648",
+				       "9223372036854775808",
+				       "12345678901234567890",
+				       "abc",
+				       "\177ELF\001\002",
+				       "12\nnot a pair\n",
+				       "12\nstart=x\n",
+				       "12\nstart=-1\n",
+				       "99999999999999999999999",
+				       NULL};
+
 void th_dir_new(struct th_dir *d)
 {
 	const char *base = getenv("TMPDIR");

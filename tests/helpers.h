@@ -10,6 +10,9 @@
 
 #include "svcctl/pidfile.h"
 
+/* Contents that are invalid as a pidfile, NULL-terminated (no NUL bytes). */
+extern const char *const th_bad_contents[];
+
 /* A fresh directory for one test, and paths inside it. */
 struct th_dir {
 	char path[PATH_MAX / 2];

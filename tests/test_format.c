@@ -44,29 +44,10 @@ static void test_full_record(void)
 
 static void test_invalid(void)
 {
-	static const char *const bad[] = {"",
-					  " \n\t ",
-					  "0",
-					  "1",
-					  "-1",
-					  "-0",
-					  "+5",
-					  "0x10",
-					  "1e3",
-					  "12 34",
-					  "4194305",
-					  "2147483648",
-					  "9223372036854775808",
-					  "12345678901234567890",
-					  "abc",
-					  "12\nnot a pair\n",
-					  "12\nstart=x\n",
-					  "12\nstart=-1\n",
-					  "99999999999999999999999"};
 	struct svcctl_pidinfo info;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CU_ASSERT_EQUAL(parse(bad[i], &info), SVCCTL_E_INVALID);
+	for (size_t i = 0; th_bad_contents[i]; i++)
+		CU_ASSERT_EQUAL(parse(th_bad_contents[i], &info), SVCCTL_E_INVALID);
 	CU_ASSERT_EQUAL(svcctl_parse("12\0", 3, PID_MAX, &info), SVCCTL_E_INVALID);
 	CU_ASSERT_EQUAL(svcctl_parse("1\0002", 3, PID_MAX, &info), SVCCTL_E_INVALID);
 }
