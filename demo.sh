@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 . ./deps.sh
 # shellcheck disable=SC2086
 svcctl_deps $SVCCTL_BUILD_DEPS
-build=${BUILD_DIR:-build}
+build=$(pwd)/${BUILD_DIR:-build}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 exec sh tests/demo_main.sh "$build"
