@@ -2,19 +2,20 @@
 #ifndef SVCCTL_INTERNAL_H
 #define SVCCTL_INTERNAL_H
 
+#include "format.h"
 #include "platform.h"
 #include "svcctl/pidfile.h"
 
 /* An owned lock, and the pidfile published under it if any. */
 struct svcctl_lock {
-	char *path;                     /* the pidfile */
-	char *lockpath;                 /* <path>.lock */
-	platform_lockh lockh;           /* the flock'd descriptor */
-	struct platform_fileid lock_id; /* the inode we locked */
-	struct platform_fileid pid_id;  /* the pidfile we published */
-	int64_t pid;                    /* the pid recorded in it, 0 for none */
-	int64_t owner;                  /* the process that took the lock */
-	int nfs;				/* the lock file is an NFS-safe record */
+	char *path;                        /* the pidfile */
+	char *lockpath;                    /* <path>.lock */
+	platform_lockh lockh;              /* the flock'd descriptor */
+	struct platform_fileid lock_id;    /* the inode we locked */
+	struct platform_filemeta pid_meta; /* the pidfile we published */
+	int64_t pid;                       /* the pid recorded in it, 0 for none */
+	int64_t owner;                     /* the process that took the lock */
+	int nfs;                           /* the lock file is an NFS-safe record */
 };
 
 /* Defaults applied to a NULL or zeroed struct svcctl_opts. */
@@ -32,8 +33,11 @@ int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platf
  */
 int svcctl_judge(struct svcctl_pidinfo *info, int64_t stale_age_ms);
 
-/* Fill the record to publish for o->pid: pid, start, host, boot, msg. */
-int svcctl_make_record(const struct svcctl_opts *o, struct svcctl_pidinfo *rec);
+/*
+ * Fill the record to publish for o->pid: pid, start, host, boot, msg.
+ * self is the calling process's pid (its start time is read directly).
+ */
+int svcctl_make_record(const struct svcctl_opts *o, int64_t self, struct svcctl_pidinfo *rec);
 
 /*
  * Holding the lock, look at the file at path: remove it when stale (0: try
@@ -52,8 +56,25 @@ char *svcctl_parent_dir(const char *path);
 int svcctl_nfs_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
 		       struct svcctl_pidinfo *holder);
 
-/* Take <path>.lock as opts say; on busy fill *holder from the pidfile. */
-int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, struct svcctl_lock **out,
-		     struct svcctl_pidinfo *holder);
+/* A pidfile record formatted ahead of publishing, and its options. */
+struct svcctl_record {
+	struct svcctl_opts o; /* with the defaults applied */
+	char buf[SVCCTL_PIDFILE_MAX];
+	int len;
+};
+
+/* Make the record of opts->pid (default: self, the calling process). */
+int svcctl_record_prepare(struct svcctl_record *r, const struct svcctl_opts *opts, int64_t self);
+
+/* Publish r under the lock, taking over a stale pidfile; see lock_publish. */
+int svcctl_record_publish(struct svcctl_lock *lock, const struct svcctl_record *r,
+			  struct svcctl_pidinfo *holder);
+
+/*
+ * Take <path>.lock as opts say for the process self (its pid); on busy
+ * fill *holder from the pidfile.
+ */
+int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, int64_t self,
+		     struct svcctl_lock **out, struct svcctl_pidinfo *holder);
 
 #endif /* SVCCTL_INTERNAL_H */

@@ -122,6 +122,10 @@ static int is_other_boot(const struct svcctl_pidinfo *info)
 	return differs(info->boot, platform_boot_id);
 }
 
+/*
+ * The boot id is read only once kill() found the pid alive: a dead pid is
+ * stale whatever boot wrote it.
+ */
 int svcctl_judge(struct svcctl_pidinfo *info, int64_t stale_age_ms)
 {
 	uint64_t start = 0;
@@ -129,13 +133,13 @@ int svcctl_judge(struct svcctl_pidinfo *info, int64_t stale_age_ms)
 
 	if (is_remote(info))
 		return judge_remote(info, stale_age_ms);
-	if (is_other_boot(info))
-		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_OTHER_BOOT);
-	rc = platform_proc_check(info->pid, &start);
+	rc = platform_proc_verify(info->pid, info->start, &start);
 	if (rc < 0)
 		return rc;
 	if (rc == PLATFORM_PROC_DEAD)
 		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_DEAD);
+	if (is_other_boot(info))
+		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_OTHER_BOOT);
 	if (rc == PLATFORM_PROC_ZOMBIE)
 		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_ZOMBIE);
 	/* alive: the same process only if it started when the file says */
@@ -173,14 +177,16 @@ int svcctl_pidfile_state(const char *path, const struct svcctl_opts *opts,
 }
 
 /* Fill the record we are about to publish: pid, start, host, boot, msg. */
-int svcctl_make_record(const struct svcctl_opts *o, struct svcctl_pidinfo *rec)
+int svcctl_make_record(const struct svcctl_opts *o, int64_t self, struct svcctl_pidinfo *rec)
 {
 	uint64_t start = o->start;
 
 	memset(rec, 0, sizeof(*rec));
 	if (o->pid < 2 || o->pid > platform_pid_max())
 		return -EINVAL;
-	if (start == 0) {
+	if (start == 0 && o->pid == self) {
+		platform_self_start(&start); /* we are alive: no kill(), no /proc/PID */
+	} else if (start == 0) {
 		int rc = platform_proc_check(o->pid, &start);
 
 		if (rc < 0)
@@ -241,7 +247,8 @@ int svcctl_clear_existing(const char *path, const struct svcctl_opts *o,
 	if (rc == SVCCTL_RUNNING || rc == SVCCTL_REMOTE) {
 		if (holder)
 			*holder = cur;
-		return svcctl_busy_code(&cur, o, rc == SVCCTL_RUNNING ? SVCCTL_E_BUSY : SVCCTL_E_REMOTE);
+		return svcctl_busy_code(&cur, o,
+					rc == SVCCTL_RUNNING ? SVCCTL_E_BUSY : SVCCTL_E_REMOTE);
 	}
 	rc = unlink_same(path, &cur, &id);
 	return rc == -ESTALE || rc == -ENOENT ? 0 : rc;

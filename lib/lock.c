@@ -19,6 +19,7 @@ static struct svcctl_lock *lock_new(const char *path)
 
 	if (lk == NULL)
 		return NULL;
+	lk->lockh.h = lk->lockh.watch = -1;
 	lk->path = strdup(path);
 	lk->lockpath = svcctl_lock_path(path);
 	if (lk->path == NULL || lk->lockpath == NULL) {
@@ -68,16 +69,16 @@ static int make_parent(const char *path, const struct svcctl_opts *o)
 static int flock_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
 			 struct svcctl_pidinfo *holder)
 {
-	int rc = platform_lock_acquire(lk->lockpath, o ? o->timeout_ms : 0, &lk->lockh,
-				       &lk->lock_id);
+	int rc =
+	    platform_lock_acquire(lk->lockpath, o ? o->timeout_ms : 0, &lk->lockh, &lk->lock_id);
 
 	if (rc == SVCCTL_E_BUSY || rc == SVCCTL_E_TIMEOUT)
 		return fill_holder(lk->path, lk->lockpath, o, holder, rc);
 	return rc;
 }
 
-int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, struct svcctl_lock **out,
-		     struct svcctl_pidinfo *holder)
+int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, int64_t self,
+		     struct svcctl_lock **out, struct svcctl_pidinfo *holder)
 {
 	struct svcctl_lock *lk;
 	int rc;
@@ -99,7 +100,7 @@ int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, struct sv
 		lock_free(lk);
 		return rc;
 	}
-	lk->owner = platform_self_pid();
+	lk->owner = self;
 	*out = lk;
 	return 0;
 }
@@ -107,7 +108,7 @@ int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, struct sv
 int svcctl_pidfile_lock(const char *path, const struct svcctl_opts *opts, struct svcctl_lock **lock,
 			struct svcctl_pidinfo *holder)
 {
-	return svcctl_lock_take(path, opts, lock, holder);
+	return svcctl_lock_take(path, opts, platform_self_pid(), lock, holder);
 }
 
 int svcctl_lock_judge(struct svcctl_lock *lock, const struct svcctl_opts *opts,
@@ -124,38 +125,55 @@ int svcctl_lock_judge(struct svcctl_lock *lock, const struct svcctl_opts *opts,
 	return svcctl_judge(info, opts ? opts->stale_age_ms : 0);
 }
 
-int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl_opts *opts,
-			struct svcctl_pidinfo *holder)
+int svcctl_record_prepare(struct svcctl_record *r, const struct svcctl_opts *opts, int64_t self)
 {
-	struct svcctl_opts o = svcctl_opts_defaults(opts);
 	struct svcctl_pidinfo rec;
-	char buf[SVCCTL_PIDFILE_MAX];
-	int len, rc;
+	int rc;
 
-	rc = svcctl_make_record(&o, &rec);
+	r->o = opts ? *opts : (struct svcctl_opts){0};
+	if (r->o.pid == 0)
+		r->o.pid = self; /* so the defaults need no getpid() */
+	r->o = svcctl_opts_defaults(&r->o);
+	rc = svcctl_make_record(&r->o, self, &rec);
 	if (rc < 0)
 		return rc;
-	len = svcctl_format(&rec, buf, sizeof(buf));
-	if (len < 0)
-		return len;
+	r->len = svcctl_format(&rec, r->buf, sizeof(r->buf));
+	return r->len < 0 ? r->len : 0;
+}
+
+int svcctl_record_publish(struct svcctl_lock *lock, const struct svcctl_record *r,
+			  struct svcctl_pidinfo *holder)
+{
+	int rc;
+
 	/* a foreign writer that ignores the lock may race us: retry a little */
 	for (int tries = 0; tries < 8; tries++) {
-		rc = platform_publish(lock->path, buf, (size_t)len, o.mode, &lock->pid_id);
+		rc = platform_publish_meta(lock->path, r->buf, (size_t)r->len, r->o.mode,
+					   &lock->pid_meta);
 		if (rc == 0) {
-			lock->pid = o.pid;
+			lock->pid = r->o.pid;
 			return 0;
 		}
 		if (rc != -EEXIST)
 			return rc;
-		rc = svcctl_clear_existing(lock->path, &o, holder);
+		rc = svcctl_clear_existing(lock->path, &r->o, holder);
 		if (rc < 0)
 			return rc;
 	}
 	return -EAGAIN;
 }
 
-/* Remove the published pidfile if it is still the one we wrote. */
-static int remove_if_ours(struct svcctl_lock *lk)
+int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl_opts *opts,
+			struct svcctl_pidinfo *holder)
+{
+	struct svcctl_record r;
+	int rc = svcctl_record_prepare(&r, opts, platform_self_pid());
+
+	return rc < 0 ? rc : svcctl_record_publish(lock, &r, holder);
+}
+
+/* The pidfile changed in place since we published it: ours if it names us. */
+static int remove_if_same_pid(struct svcctl_lock *lk)
 {
 	struct svcctl_pidinfo cur;
 	struct platform_fileid id;
@@ -165,29 +183,38 @@ static int remove_if_ours(struct svcctl_lock *lk)
 	if (rc < 0 && rc != -ENOENT && rc != SVCCTL_E_INVALID && rc != SVCCTL_E_UNSAFE)
 		return rc;
 	/* gone, replaced, or rewritten: not ours to remove any more */
-	if (rc < 0 || id.dev != lk->pid_id.dev || id.ino != lk->pid_id.ino || cur.pid != lk->pid)
+	if (rc < 0 || id.dev != lk->pid_meta.id.dev || id.ino != lk->pid_meta.id.ino ||
+	    cur.pid != lk->pid)
 		return SVCCTL_E_ROGUE;
-	rc = platform_unlink_if(lk->path, &id);
-	return rc == -ESTALE || rc == -ENOENT ? SVCCTL_E_ROGUE : rc;
+	return platform_unlink_if(lk->path, &id);
 }
 
-/* A forked child only closes what it inherited; the parent owns the files. */
-static int is_inherited(const struct svcctl_lock *lk)
+/*
+ * Remove the published pidfile if it is still the one we wrote.  The same
+ * inode with the size and mtime we published is our content untouched, so
+ * the content is re-read only when something wrote to it (or touched it).
+ */
+static int remove_if_ours(struct svcctl_lock *lk)
 {
-	return lk->owner != platform_self_pid();
+	int rc = platform_unlink_unchanged(lk->path, &lk->pid_meta);
+
+	if (rc == 1)
+		rc = remove_if_same_pid(lk);
+	return rc == -ESTALE || rc == -ENOENT ? SVCCTL_E_ROGUE : rc;
 }
 
 /*
  * Give up the lock: remove an NFS-safe record, or unlock the flock'd file,
  * removing it too when tidy (a one-shot user).  A server's release keeps it:
  * waiters blocked on a removed file would all wake, fail and start over.
+ * A forked child (inherited) only closes; the parent owns the files.
  */
-static void unlock(struct svcctl_lock *lk, int tidy)
+static void unlock(struct svcctl_lock *lk, int tidy, int inherited)
 {
 	if (lk->nfs) {
-		if (!is_inherited(lk))
+		if (!inherited)
 			platform_unlink_if(lk->lockpath, &lk->lock_id);
-	} else if (is_inherited(lk)) {
+	} else if (inherited) {
 		platform_lock_forget(lk->lockh);
 	} else {
 		platform_lock_drop(lk->lockh, tidy ? lk->lockpath : NULL, &lk->lock_id);
@@ -196,13 +223,14 @@ static void unlock(struct svcctl_lock *lk, int tidy)
 
 int svcctl_lock_release(struct svcctl_lock *lock)
 {
-	int rc = 0;
+	int rc = 0, inherited;
 
 	if (lock == NULL)
 		return 0;
-	if (lock->pid && !is_inherited(lock))
+	inherited = lock->owner != platform_self_pid();
+	if (lock->pid && !inherited)
 		rc = remove_if_ours(lock);
-	unlock(lock, 0);
+	unlock(lock, 0, inherited);
 	lock_free(lock);
 	return rc;
 }
@@ -211,7 +239,7 @@ void svcctl_lock_close(struct svcctl_lock *lock)
 {
 	if (lock == NULL)
 		return;
-	unlock(lock, 1);
+	unlock(lock, 1, lock->owner != platform_self_pid());
 	lock_free(lock);
 }
 
@@ -224,6 +252,6 @@ int svcctl_lock_touch(struct svcctl_lock *lock)
 	/* other hosts judge an NFS-safe lock by its record's age */
 	rc = lock->pid == 0 || lock->nfs ? platform_touch_if(lock->lockpath, &lock->lock_id) : 0;
 	if (rc == 0 && lock->pid)
-		rc = platform_touch_if(lock->path, &lock->pid_id);
+		rc = platform_touch_if(lock->path, &lock->pid_meta.id);
 	return rc == -ESTALE || rc == -ENOENT ? SVCCTL_E_ROGUE : rc;
 }

@@ -25,7 +25,7 @@ static int own_record(const struct svcctl_opts *o, char *buf, size_t size)
 
 	self.pid = platform_self_pid();
 	self.start = 0;
-	rc = svcctl_make_record(&self, &rec);
+	rc = svcctl_make_record(&self, self.pid, &rec);
 	return rc < 0 ? rc : svcctl_format(&rec, buf, size);
 }
 

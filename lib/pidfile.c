@@ -7,14 +7,18 @@
 int svcctl_pidfile_write_locked(const char *path, const struct svcctl_opts *opts,
 				struct svcctl_lock **lock, struct svcctl_pidinfo *holder)
 {
+	int64_t self = platform_self_pid();
+	struct svcctl_record r;
 	struct svcctl_lock *lk;
 	int rc;
 
 	*lock = NULL;
-	rc = svcctl_lock_take(path, opts, &lk, holder);
+	rc = svcctl_lock_take(path, opts, self, &lk, holder);
 	if (rc < 0)
 		return rc;
-	rc = svcctl_lock_publish(lk, opts, holder);
+	rc = svcctl_record_prepare(&r, opts, self);
+	if (rc == 0)
+		rc = svcctl_record_publish(lk, &r, holder);
 	if (rc < 0) {
 		svcctl_lock_close(lk);
 		return rc;
@@ -83,7 +87,7 @@ int svcctl_pidfile_remove(const char *path)
 	/* a short wait lets a concurrent state probe finish */
 	struct svcctl_opts o = {.timeout_ms = 100};
 	struct svcctl_lock *lk;
-	int rc = svcctl_lock_take(path, &o, &lk, NULL);
+	int rc = svcctl_lock_take(path, &o, platform_self_pid(), &lk, NULL);
 
 	if (rc == SVCCTL_E_TIMEOUT)
 		return SVCCTL_E_BUSY;

@@ -4,9 +4,8 @@
 
 #include "internal.h"
 
-int svcctl_critical_section(const char *path, const struct svcctl_opts *opts,
-			    svcctl_section_fn fn, void *arg, int *result,
-			    struct svcctl_pidinfo *holder)
+int svcctl_critical_section(const char *path, const struct svcctl_opts *opts, svcctl_section_fn fn,
+			    void *arg, int *result, struct svcctl_pidinfo *holder)
 {
 	struct svcctl_lock *lk;
 	int rc;

@@ -25,13 +25,18 @@ struct platform_fileid {
 struct platform_filemeta {
 	struct platform_fileid id;
 	int64_t mtime_ms;
+	int64_t mtime_ns; /* the same instant, to the filesystem's precision */
+	int64_t size;
 };
 
 /* Results of platform_proc_check(). */
 enum platform_proc { PLATFORM_PROC_DEAD = 0, PLATFORM_PROC_ALIVE = 1, PLATFORM_PROC_ZOMBIE = 2 };
 
-/* An open lock: a descriptor or a HANDLE. */
-typedef intptr_t platform_lockh;
+/* An open lock: a descriptor or a HANDLE, and what a wait left open. */
+typedef struct {
+	intptr_t h;
+	intptr_t watch; /* a wait's watch, closed after the unlock; -1 none */
+} platform_lockh;
 
 /* ---- processes and host ---- */
 
@@ -47,6 +52,16 @@ int64_t platform_pid_max(void);
  * may not signal is alive; an exited, unreaped one is a zombie.
  */
 int platform_proc_check(int64_t pid, uint64_t *start);
+
+/*
+ * platform_proc_check() for a judge expecting start time expect (0: none):
+ * where the process is alive and started at expect, the checks that only
+ * guard against a foreign /proc are skipped.
+ */
+int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start);
+
+/* The calling process's start time, 0 when the OS cannot tell. */
+int platform_self_start(uint64_t *start);
 
 /* This host's name, NUL-terminated, truncated to size. */
 int platform_hostname(char *buf, size_t size);
@@ -82,6 +97,17 @@ int platform_read_file(const char *path, char *buf, size_t size, size_t *len,
  */
 int platform_publish(const char *path, const char *data, size_t len, int mode,
 		     struct platform_fileid *id);
+
+/* platform_publish() giving the published file's whole *meta. */
+int platform_publish_meta(const char *path, const char *data, size_t len, int mode,
+			  struct platform_filemeta *meta);
+
+/*
+ * Remove path if it is still the file of *meta, unchanged (same id, size
+ * and mtime): 0 removed, 1 same file but changed (look inside), -ESTALE
+ * another file, -ENOENT gone.
+ */
+int platform_unlink_unchanged(const char *path, const struct platform_filemeta *meta);
 
 /* Remove path only if it still names the file id.  -ESTALE otherwise. */
 int platform_unlink_if(const char *path, const struct platform_fileid *id);

@@ -41,16 +41,15 @@ int64_t platform_pid_max(void)
  * /proc/PID/stat.  An exiting process counts as a zombie: it has already
  * closed its files, so its locks are gone before its state says 'Z'.
  */
-static int read_proc_stat(int64_t pid, int *dying, uint64_t *start)
+static int read_proc_stat(const char *path, int *dying, uint64_t *start)
 {
-	char path[64], buf[1024], state;
+	char buf[1024], state;
 	unsigned long long st = 0;
 	unsigned flags = 0;
 	ssize_t n;
 	char *p;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -88,6 +87,12 @@ static int proc_is_ours(void)
 
 int platform_proc_check(int64_t pid, uint64_t *start)
 {
+	return platform_proc_verify(pid, 0, start);
+}
+
+int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
+{
+	char path[64];
 	int dying = 0, rc;
 
 	*start = 0;
@@ -96,16 +101,27 @@ int platform_proc_check(int64_t pid, uint64_t *start)
 	/* EPERM: it exists, we may just not signal it */
 	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
 		return PLATFORM_PROC_DEAD;
-	if (!proc_is_ours())
-		return PLATFORM_PROC_ALIVE; /* kill() is all we can trust */
-	rc = read_proc_stat(pid, &dying, start);
-	if (rc == -ENOENT && access("/proc/self/stat", F_OK) == 0)
+	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
+	rc = read_proc_stat(path, &dying, start);
+	/* alive as kill() says, at the start expected: no /proc can mislead that */
+	if (rc == 0 && !dying && expect != 0 && *start == expect)
+		return PLATFORM_PROC_ALIVE;
+	if (rc == 0 && proc_is_ours())
+		return dying ? PLATFORM_PROC_ZOMBIE : PLATFORM_PROC_ALIVE;
+	*start = 0;
+	if (rc == -ENOENT && proc_is_ours())
 		return PLATFORM_PROC_DEAD; /* exited and reaped since kill() */
-	if (rc < 0)
-		return PLATFORM_PROC_ALIVE; /* no /proc: kill() is all we know */
-	if (dying)
-		return PLATFORM_PROC_ZOMBIE;
-	return PLATFORM_PROC_ALIVE;
+	return PLATFORM_PROC_ALIVE;        /* kill() is all we can trust */
+}
+
+int platform_self_start(uint64_t *start)
+{
+	int dying = 0;
+
+	/* /proc/self is us in any /proc that shows us, and absent otherwise */
+	if (read_proc_stat("/proc/self/stat", &dying, start) < 0)
+		*start = 0;
+	return 0;
 }
 
 int platform_hostname(char *buf, size_t size)
@@ -174,13 +190,16 @@ static int open_error(int err)
 	return -err;
 }
 
-/* Read up to size bytes; one byte more than fits makes it invalid. */
-static int read_capped(int fd, char *buf, size_t size, size_t *len)
+/*
+ * Read up to size bytes, stopping once the expect bytes fstat() counted are
+ * in (no read() just to see the end); one byte more than fits is invalid.
+ */
+static int read_capped(int fd, char *buf, size_t size, size_t *len, size_t expect)
 {
 	size_t got = 0;
 	char extra;
 
-	while (got < size) {
+	while (got < size && (expect == 0 || got < expect)) {
 		ssize_t n = read(fd, buf + got, size - got);
 
 		if (n < 0 && errno == EINTR)
@@ -211,7 +230,7 @@ int platform_read_file(const char *path, char *buf, size_t size, size_t *len,
 	} else if (!S_ISREG(st.st_mode)) {
 		rc = SVCCTL_E_UNSAFE; /* FIFO, device, directory: never read */
 	} else {
-		rc = read_capped(fd, buf, size, len);
+		rc = read_capped(fd, buf, size, len, st.st_size > 0 ? (size_t)st.st_size : 0);
 		platform_unix_meta(&st, meta);
 	}
 	close(fd);
@@ -223,6 +242,8 @@ void platform_unix_meta(const struct stat *st, struct platform_filemeta *meta)
 	meta->id.dev = (uint64_t)st->st_dev;
 	meta->id.ino = (uint64_t)st->st_ino;
 	meta->mtime_ms = (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
+	meta->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	meta->size = (int64_t)st->st_size;
 }
 
 int platform_unix_same(const char *path, const struct platform_fileid *id)
@@ -242,6 +263,21 @@ int platform_unlink_if(const char *path, const struct platform_fileid *id)
 
 	if (rc < 0)
 		return rc;
+	return unlink(path) < 0 ? -errno : 0;
+}
+
+int platform_unlink_unchanged(const char *path, const struct platform_filemeta *meta)
+{
+	struct platform_filemeta now;
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return -errno;
+	platform_unix_meta(&st, &now);
+	if (now.id.dev != meta->id.dev || now.id.ino != meta->id.ino)
+		return -ESTALE;
+	if (now.size != meta->size || now.mtime_ns != meta->mtime_ns)
+		return 1; /* rewritten in place, or touched */
 	return unlink(path) < 0 ? -errno : 0;
 }
 

@@ -1,13 +1,13 @@
 /*
- * The adjacent lock file: flock(2) through libbsd's flopen(), which
- * re-checks after locking that the path still names the locked inode (lock
- * files may be removed while locked).  Waits with a timeout sleep on
- * inotify, so a freed lock wakes the waiter at once.
+ * The adjacent lock file: flock(2), re-checking after locking that the path
+ * still names the locked inode (lock files may be removed while locked).
+ * Timed waits sleep on inotify, so a freed lock wakes the waiter at once.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -15,7 +15,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <bsd/libutil.h>
 #ifdef __linux__
 #include <sys/inotify.h>
 #endif
@@ -26,43 +25,25 @@
 /* Longest sleep between re-tries while waiting, should a wake-up be missed. */
 #define TICK_MAX_MS 64
 
-/* One locking attempt; SVCCTL_E_BUSY when another process holds it. */
-static int try_lock(const char *lockpath, int nonblock, platform_lockh *h,
-		    struct platform_fileid *id)
+/* Re-tries without sleeping after a wake-up, before backing off. */
+#define SPINS 4
+
+/*
+ * Open the lock file (created if missing, never through a symlink, never
+ * blocking on a FIFO) and check that it is a regular file.
+ */
+static int open_lockfile(const char *lockpath, struct stat *st)
 {
 	/* 0600: a user who can open the lock file can hold it */
-	int flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (nonblock ? O_NONBLOCK : 0);
-	struct platform_filemeta meta;
-	struct stat st;
+	int flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
 	int fd, rc;
 
 	do
-		fd = flopen(lockpath, flags, 0600);
+		fd = open(lockpath, flags, 0600);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
-		return errno == EWOULDBLOCK ? SVCCTL_E_BUSY
-		       : errno == ELOOP     ? SVCCTL_E_UNSAFE
-					    : -errno;
-	rc = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : SVCCTL_E_UNSAFE;
-	if (rc < 0) {
-		close(fd);
-		return rc;
-	}
-	platform_unix_meta(&st, &meta);
-	*id = meta.id;
-	*h = fd;
-	return 0;
-}
-
-/* Open the lock file for a waiter, who keeps it open between attempts. */
-static int open_lockfile(const char *lockpath, struct stat *st)
-{
-	int fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-
-	if (fd < 0)
 		return errno == ELOOP ? SVCCTL_E_UNSAFE : -errno;
-	int rc = fstat(fd, st) < 0 ? -errno : S_ISREG(st->st_mode) ? 0 : SVCCTL_E_UNSAFE;
-
+	rc = fstat(fd, st) < 0 ? -errno : S_ISREG(st->st_mode) ? 0 : SVCCTL_E_UNSAFE;
 	if (rc < 0) {
 		close(fd);
 		return rc;
@@ -71,23 +52,79 @@ static int open_lockfile(const char *lockpath, struct stat *st)
 }
 
 /*
- * A watch on the lock file, or -1 where there is none.  A holder's release
- * closes a descriptor opened for writing (IN_CLOSE_WRITE), and a remover
- * unlinks it (IN_ATTRIB); waiters keep theirs open, so their attempts and
- * read-only probes wake nobody.
+ * One attempt on an open lock file whose fstat() is *st: 0 got it, 1 busy,
+ * 2 the path names another file now (open it again), or < 0.
  */
-static int watch_open(const char *lockpath)
+static int attempt(int fd, const char *lockpath, const struct stat *st, int block)
+{
+	struct stat now;
+	int rc;
+
+	do
+		rc = flock(fd, LOCK_EX | (block ? 0 : LOCK_NB));
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return errno == EWOULDBLOCK ? 1 : -errno;
+	/* removed or replaced while we waited: lock the new one instead */
+	if (lstat(lockpath, &now) < 0 || st->st_ino != now.st_ino || st->st_dev != now.st_dev) {
+		flock(fd, LOCK_UN);
+		return 2;
+	}
+	return 0;
+}
+
+/* Hand out a won lock: the descriptor, the watch a wait used, the id. */
+static void won(int fd, int watch, const struct stat *st, platform_lockh *h,
+		struct platform_fileid *id)
+{
+	struct platform_filemeta meta;
+
+	platform_unix_meta(st, &meta);
+	*id = meta.id;
+	h->h = fd;
+	h->watch = watch;
+}
+
+/* Lock at once (SVCCTL_E_BUSY when held) or blocking in the kernel. */
+static int try_lock(const char *lockpath, int block, platform_lockh *h, struct platform_fileid *id)
+{
+	struct stat st;
+	int fd, rc;
+
+	do {
+		fd = open_lockfile(lockpath, &st);
+		if (fd < 0)
+			return fd;
+		rc = attempt(fd, lockpath, &st, block);
+		if (rc != 0)
+			close(fd);
+	} while (rc == 2);
+	if (rc == 0)
+		won(fd, -1, &st, h, id);
+	return rc == 1 ? SVCCTL_E_BUSY : rc;
+}
+
+/*
+ * Watch the lock file (opening the watch when in < 0); returns the watch,
+ * or -1 where there is none.  A holder's release closes a descriptor opened
+ * for writing (IN_CLOSE_WRITE), and a remover unlinks it (IN_ATTRIB);
+ * waiters keep theirs open, so their attempts and read-only probes wake
+ * nobody.
+ */
+static int watch_add(int in, const char *lockpath)
 {
 #ifdef __linux__
 	uint32_t mask = IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
-	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 
+	if (in < 0)
+		in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (in >= 0 && inotify_add_watch(in, lockpath, mask) < 0) {
 		close(in);
 		in = -1;
 	}
 	return in;
 #else
+	(void)in;
 	(void)lockpath;
 	return -1;
 #endif
@@ -107,70 +144,84 @@ static int watch_wait(int in, int ms)
 	return 1;
 }
 
-/* One waiter's attempt on its open fd: 0 got it, 1 busy, 2 reopen, < 0. */
-static int attempt(int fd, const char *lockpath)
-{
-	struct stat st, now;
+/* How a timed wait stands between attempts. */
+struct waiter {
+	int64_t deadline;
+	int in;      /* the watch, -1 when none */
+	int watched; /* the watch was asked for (after a busy attempt) */
+	int tick;    /* the next sleep should no event come, ms */
+	int spins;   /* attempts left before sleeping again */
+};
 
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-		return errno == EWOULDBLOCK ? 1 : -errno;
-	/* removed or replaced while we waited: lock the new one instead */
-	if (fstat(fd, &st) < 0 || lstat(lockpath, &now) < 0 || st.st_ino != now.st_ino ||
-	    st.st_dev != now.st_dev) {
-		flock(fd, LOCK_UN);
-		return 2;
+/*
+ * Between two busy attempts: re-try at once a few times after a wake-up
+ * (a dying holder's close is reported just before its lock goes), else
+ * sleep on the watch.  0 to try again, SVCCTL_E_TIMEOUT when time is up.
+ */
+static int pause_for(struct waiter *w)
+{
+	int64_t left = w->deadline - platform_mono_ms();
+
+	if (left <= 0)
+		return SVCCTL_E_TIMEOUT;
+	if (w->spins > 0) {
+		w->spins--;
+		sched_yield();
+		return 0;
+	}
+	if (watch_wait(w->in, (int)(left < w->tick ? left : w->tick))) {
+		w->tick = 1;
+		w->spins = SPINS;
+	} else {
+		w->tick = w->tick < TICK_MAX_MS ? w->tick * 2 : TICK_MAX_MS;
 	}
 	return 0;
 }
 
-/* Wait up to timeout_ms for the lock, waking when its holder lets go. */
+/*
+ * Wait up to timeout_ms for the lock, waking when its holder lets go.  The
+ * watch is made only once the lock proved busy, and is kept in the handle:
+ * closing an inotify instance waits for a grace period, so it is closed
+ * after the unlock, off the hand-over path.
+ */
 static int wait_lock(const char *lockpath, int64_t timeout_ms, platform_lockh *h,
 		     struct platform_fileid *id)
 {
-	int64_t deadline = platform_mono_ms() + timeout_ms;
-	int fd = -1, in = -1, tick = 1, rc;
+	struct waiter w = {platform_mono_ms() + timeout_ms, -1, 0, 1, 0};
 	struct stat st;
+	int fd = -1, rc;
 
 	for (;;) {
-		if (fd < 0) {
-			/* watch first, so a release between open and wait is seen */
-			in = watch_open(lockpath);
-			fd = rc = open_lockfile(lockpath, &st);
-			if (rc < 0)
-				break;
-		}
-		rc = attempt(fd, lockpath);
+		if (fd < 0 && (fd = rc = open_lockfile(lockpath, &st)) < 0)
+			break;
+		rc = attempt(fd, lockpath, &st, 0);
 		if (rc <= 0)
 			break;
-		if (rc == 2 || st.st_nlink == 0) {
+		if (rc == 2) {
 			close(fd);
-			if (in >= 0)
-				close(in);
-			fd = in = -1;
+			fd = -1;
+			if (w.in >= 0)
+				w.in = watch_add(w.in, lockpath);
 			continue;
 		}
-		int64_t left = deadline - platform_mono_ms();
-		if (left <= 0) {
-			rc = SVCCTL_E_TIMEOUT;
-			break;
+		if (!w.watched) {
+			/* watch, then look again: a release in between is seen */
+			w.in = watch_add(-1, lockpath);
+			w.watched = 1;
+			continue;
 		}
-		/* a dying holder's close is reported just before its lock goes */
-		tick = watch_wait(in, (int)(left < tick ? left : tick)) ? 1
-		       : tick < TICK_MAX_MS				  ? tick * 2
-									  : TICK_MAX_MS;
-		fstat(fd, &st);
+		rc = pause_for(&w);
+		if (rc < 0)
+			break;
 	}
-	if (in >= 0)
-		close(in);
 	if (rc == 0) {
-		struct platform_filemeta meta;
-
-		platform_unix_meta(&st, &meta);
-		*id = meta.id;
-		*h = fd;
-	} else if (fd >= 0) {
-		close(fd);
+		won(fd, w.in, &st, h, id);
+		return 0;
 	}
+	if (fd >= 0)
+		close(fd);
+	if (w.in >= 0)
+		close(w.in);
 	return rc;
 }
 
@@ -178,9 +229,9 @@ int platform_lock_acquire(const char *lockpath, int64_t timeout_ms, platform_loc
 			  struct platform_fileid *id)
 {
 	if (timeout_ms == 0)
-		return try_lock(lockpath, 1, h, id);
+		return try_lock(lockpath, 0, h, id);
 	if (timeout_ms < 0)
-		return try_lock(lockpath, 0, h, id); /* the kernel wakes us */
+		return try_lock(lockpath, 1, h, id); /* the kernel wakes us */
 	return wait_lock(lockpath, timeout_ms, h, id);
 }
 
@@ -228,14 +279,18 @@ void platform_lock_drop(platform_lockh h, const char *lockpath, const struct pla
 
 	/* remove while still holding it: a waiter re-checks the path after
 	 * locking; never a non-empty file, an NFS-safe mode's record */
-	if (lockpath && fstat((int)h, &st) == 0 && st.st_size == 0 &&
+	if (lockpath && fstat((int)h.h, &st) == 0 && st.st_size == 0 &&
 	    platform_unix_same(lockpath, id) == 0)
 		unlink(lockpath);
-	flock((int)h, LOCK_UN);
-	close((int)h);
+	flock((int)h.h, LOCK_UN);
+	close((int)h.h);
+	if (h.watch >= 0)
+		close((int)h.watch); /* slow (a grace period), and nobody waits on it now */
 }
 
 void platform_lock_forget(platform_lockh h)
 {
-	close((int)h);
+	close((int)h.h);
+	if (h.watch >= 0)
+		close((int)h.watch);
 }

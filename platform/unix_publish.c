@@ -31,19 +31,22 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/* Write the content, set the exact mode (no umask), and record the id. */
-static int fill(int fd, const char *data, size_t len, int mode, struct platform_fileid *id)
+/*
+ * Write the content, record what it made, and set the exact mode where the
+ * umask changed it (the usual umask leaves nothing to do).
+ */
+static int fill(int fd, const char *data, size_t len, int mode, struct platform_filemeta *meta)
 {
-	struct platform_filemeta meta;
 	struct stat st;
 	int rc = write_all(fd, data, len);
 
 	if (rc < 0)
 		return rc;
-	if (fchmod(fd, (mode_t)mode) < 0 || fstat(fd, &st) < 0)
+	if (fstat(fd, &st) < 0)
 		return -errno;
-	platform_unix_meta(&st, &meta);
-	*id = meta.id;
+	if ((st.st_mode & 07777) != (mode_t)mode && fchmod(fd, (mode_t)mode) < 0)
+		return -errno;
+	platform_unix_meta(&st, meta); /* a mode change leaves size and mtime */
 	return 0;
 }
 
@@ -62,21 +65,40 @@ static void dir_of(const char *path, char *buf, size_t size)
 }
 
 #ifdef O_TMPFILE
+/*
+ * Give the unnamed file fd the name path: directly where we may (root's
+ * CAP_DAC_READ_SEARCH; no /proc lookup), else through /proc/self/fd.
+ * 1 when neither is possible here.
+ */
+static int link_unnamed(int fd, const char *path)
+{
+	char proc[64];
+
+	if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOENT && errno != EPERM && errno != EINVAL)
+		return -errno;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	return errno == ENOENT && access("/proc/self/fd", F_OK) < 0 ? 1 : -errno;
+}
+
 /* Publish through an unnamed file; 1 when the filesystem cannot do it. */
 static int publish_unnamed(const char *path, const char *data, size_t len, int mode,
-			   struct platform_fileid *id)
+			   struct platform_filemeta *meta)
 {
-	char dir[PATH_MAX], proc[64];
+	char dir[PATH_MAX];
 	int fd, rc;
 
 	dir_of(path, dir, sizeof(dir));
-	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	/* nameless until linked: the final mode is safe from the start */
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode & 0777);
 	if (fd < 0)
 		return errno == EISDIR || errno == EOPNOTSUPP || errno == EINVAL ? 1 : -errno;
-	rc = fill(fd, data, len, mode, id);
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (rc == 0 && linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0)
-		rc = errno == ENOENT && access("/proc/self/fd", F_OK) < 0 ? 1 : -errno;
+	rc = fill(fd, data, len, mode, meta);
+	if (rc == 0)
+		rc = link_unnamed(fd, path);
 	close(fd);
 	return rc;
 }
@@ -84,7 +106,7 @@ static int publish_unnamed(const char *path, const char *data, size_t len, int m
 
 /* Publish through a hidden temporary name beside path. */
 static int publish_named(const char *path, const char *data, size_t len, int mode,
-			 struct platform_fileid *id)
+			 struct platform_filemeta *meta)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *base = strrchr(path, '/');
@@ -97,7 +119,7 @@ static int publish_named(const char *path, const char *data, size_t len, int mod
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	rc = fill(fd, data, len, mode, id);
+	rc = fill(fd, data, len, mode, meta);
 	if (rc == 0 && link(tmp, path) < 0)
 		rc = -errno;
 	/* a temporary we cannot remove is an error: undo the publish */
@@ -109,16 +131,27 @@ static int publish_named(const char *path, const char *data, size_t len, int mod
 	return rc;
 }
 
-int platform_publish(const char *path, const char *data, size_t len, int mode,
-		     struct platform_fileid *id)
+int platform_publish_meta(const char *path, const char *data, size_t len, int mode,
+			  struct platform_filemeta *meta)
 {
 	if (strlen(path) >= PATH_MAX)
 		return -ENAMETOOLONG;
 #ifdef O_TMPFILE
-	int rc = publish_unnamed(path, data, len, mode, id);
+	int rc = publish_unnamed(path, data, len, mode, meta);
 
 	if (rc <= 0)
 		return rc;
 #endif
-	return publish_named(path, data, len, mode, id);
+	return publish_named(path, data, len, mode, meta);
+}
+
+int platform_publish(const char *path, const char *data, size_t len, int mode,
+		     struct platform_fileid *id)
+{
+	struct platform_filemeta meta;
+	int rc = platform_publish_meta(path, data, len, mode, &meta);
+
+	if (rc == 0)
+		*id = meta.id;
+	return rc;
 }

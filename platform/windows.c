@@ -153,8 +153,9 @@ int platform_win_meta(HANDLE h, struct platform_filemeta *meta)
 		return SVCCTL_E_UNSAFE;
 	meta->id.dev = fi.dwVolumeSerialNumber;
 	meta->id.ino = ((uint64_t)fi.nFileIndexHigh << 32) | fi.nFileIndexLow;
-	meta->mtime_ms =
-	    ((int64_t)ft_ticks(fi.ftLastWriteTime) - (int64_t)EPOCH_DIFF_100NS) / 10000;
+	meta->mtime_ns = ((int64_t)ft_ticks(fi.ftLastWriteTime) - (int64_t)EPOCH_DIFF_100NS) * 100;
+	meta->mtime_ms = meta->mtime_ns / 1000000;
+	meta->size = ((int64_t)fi.nFileSizeHigh << 32) | fi.nFileSizeLow;
 	return 0;
 }
 
@@ -297,6 +298,19 @@ int platform_proc_check(int64_t pid, uint64_t *start)
 	return rc;
 }
 
+int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
+{
+	(void)expect; /* OpenProcess answers for this system's processes only */
+	return platform_proc_check(pid, start);
+}
+
+int platform_self_start(uint64_t *start)
+{
+	if (platform_proc_check(platform_self_pid(), start) < 0)
+		*start = 0;
+	return 0;
+}
+
 int platform_hostname(char *buf, size_t size)
 {
 	wchar_t w[256];
@@ -421,6 +435,17 @@ int platform_publish(const char *path, const char *data, size_t len, int mode,
 		     struct platform_fileid *id)
 {
 	struct platform_filemeta meta;
+	int rc = platform_publish_meta(path, data, len, mode, &meta);
+
+	if (rc == 0)
+		*id = meta.id;
+	return rc;
+}
+
+int platform_publish_meta(const char *path, const char *data, size_t len, int mode,
+			  struct platform_filemeta *out)
+{
+	struct platform_filemeta meta;
 	HANDLE h;
 	int rc;
 
@@ -434,7 +459,7 @@ int platform_publish(const char *path, const char *data, size_t len, int mode,
 	if (rc == 0)
 		rc = rename_handle(h, path, "");
 	if (rc == 0)
-		*id = meta.id;
+		*out = meta;
 	else
 		delete_on_close(h); /* never leave the temporary file behind */
 	CloseHandle(h);
@@ -451,6 +476,26 @@ int platform_unlink_if(const char *path, const struct platform_fileid *id)
 	/* the handle pins the file we compared: no race with a replacement */
 	rc = platform_win_same(h, id);
 	if (rc == 0)
+		rc = platform_win_remove(h, path);
+	CloseHandle(h);
+	return rc;
+}
+
+int platform_unlink_unchanged(const char *path, const struct platform_filemeta *meta)
+{
+	struct platform_filemeta now;
+	HANDLE h;
+	int rc = platform_win_open(path, "", DELETE | FILE_READ_ATTRIBUTES, OPEN_EXISTING, &h);
+
+	if (rc < 0)
+		return rc;
+	/* the handle pins the file we compare: no race with a replacement */
+	rc = platform_win_meta(h, &now);
+	if (rc == 0 && (now.id.dev != meta->id.dev || now.id.ino != meta->id.ino))
+		rc = -ESTALE;
+	else if (rc == 0 && (now.size != meta->size || now.mtime_ns != meta->mtime_ns))
+		rc = 1;
+	else if (rc == 0)
 		rc = platform_win_remove(h, path);
 	CloseHandle(h);
 	return rc;

@@ -180,8 +180,10 @@ int platform_lock_acquire(const char *lockpath, int64_t timeout_ms, platform_loc
 		if (timeout_ms > 0 && (left = deadline - platform_mono_ms()) <= 0)
 			return SVCCTL_E_TIMEOUT;
 	}
-	if (rc == 0)
-		*h = (platform_lockh)f;
+	if (rc == 0) {
+		h->h = (intptr_t)f;
+		h->watch = -1;
+	}
 	return rc;
 }
 
@@ -219,7 +221,7 @@ int64_t platform_lock_holder(const char *lockpath)
 
 void platform_lock_drop(platform_lockh h, const char *lockpath, const struct platform_fileid *id)
 {
-	HANDLE f = (HANDLE)h;
+	HANDLE f = (HANDLE)h.h;
 	OVERLAPPED ov = lock_range();
 
 	/* remove while still holding it: a waiter re-checks the path after locking */
@@ -232,5 +234,5 @@ void platform_lock_drop(platform_lockh h, const char *lockpath, const struct pla
 void platform_lock_forget(platform_lockh h)
 {
 	/* no fork here: nothing is ever inherited, so this only closes */
-	CloseHandle((HANDLE)h);
+	CloseHandle((HANDLE)h.h);
 }

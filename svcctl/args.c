@@ -19,6 +19,7 @@ enum {
 	O_GROUP,
 	O_TEST,
 	O_JSON,
+	O_ALLOW_UNSAFE,
 	O_VERSION
 };
 
@@ -43,6 +44,14 @@ static const struct option longopts[] = {
     {"group", no_argument, NULL, O_GROUP},
     {"test", no_argument, NULL, O_TEST},
     {"json", no_argument, NULL, O_JSON},
+    {"allow-unsafe-pidfile", no_argument, NULL, O_ALLOW_UNSAFE},
+    {"message", required_argument, NULL, 'm'},
+    {"stale-age", required_argument, NULL, O_STALE_AGE},
+    {"nfs", no_argument, NULL, O_NFS},
+    {"refresh", no_argument, NULL, O_REFRESH},
+    {"expire", required_argument, NULL, O_EXPIRE},
+    {"pid", required_argument, NULL, O_PID},
+    {"mine", no_argument, NULL, O_MINE},
     {NULL, 0, NULL, 0},
 };
 
@@ -65,6 +74,21 @@ static unsigned group_of(int opt)
 		return OPT_WAIT;
 	case O_JSON:
 		return OPT_JSON;
+	case 'u':
+		return OPT_USER;
+	case O_ALLOW_UNSAFE:
+		return OPT_UNSAFE;
+	case O_STALE_AGE:
+	case O_NFS:
+		return OPT_SHARED;
+	case 'm':
+		return OPT_MSG;
+	case O_REFRESH:
+	case O_EXPIRE:
+		return OPT_HOLD;
+	case O_PID:
+	case O_MINE:
+		return OPT_OWNER;
 	case 'q':
 	case 'h':
 		return ~0u;
@@ -85,9 +109,6 @@ static int bad(const struct cli *c, const char *opt, const char *val, const char
 static int start_opt(struct cli *c, int opt, int argc, char **argv)
 {
 	switch (opt) {
-	case 'u':
-		c->user = optarg;
-		break;
 	case 'C':
 		c->chdir = optarg;
 		break;
@@ -161,6 +182,12 @@ static int other_opt(struct cli *c, int opt, const char **pidfile, const char **
 		break;
 	case O_JSON:
 		c->json = 1;
+		break;
+	case 'u':
+		c->user = optarg;
+		break;
+	case O_ALLOW_UNSAFE:
+		c->allow_unsafe = 1;
 		break;
 	case 'q':
 		c->quiet = 1;
@@ -258,7 +285,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c)
 	/* getopt never sees COMMAND: it starts after the first "--" */
 	while (dd < argc && strcmp(argv[dd], "--") != 0)
 		dd++;
-	while ((opt = getopt_long(dd, argv, "p:d:s:t:u:C:o:e:w:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(dd, argv, "p:d:s:t:u:C:o:e:w:m:qh", longopts, NULL)) != -1) {
 		if (opt == 'h') {
 			printf("usage: svcctl %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->help);
 			return EXIT_OK;
@@ -268,11 +295,17 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c)
 			cli_usage(stderr, cmd);
 			return EXIT_USAGE;
 		}
-		rc = group_of(opt) == OPT_START ? start_opt(c, opt, dd, argv)
-						: other_opt(c, opt, &pidfile, &retry);
+		if (opt == 'm' || opt >= O_STALE_AGE)
+			rc = cli_ext_opt(c, opt, optarg);
+		else
+			rc = group_of(opt) == OPT_START ? start_opt(c, opt, dd, argv)
+							: other_opt(c, opt, &pidfile, &retry);
 		if (rc >= 0)
 			return rc;
 	}
+	rc = cli_ext_check(c);
+	if (rc >= 0)
+		return rc;
 	if (c->wait_pidfile && c->notify)
 		return bad(c, "--notify", "", "--wait-pidfile and --notify exclude each other");
 	rc = operands(c, argc, argv, dd, pidfile);

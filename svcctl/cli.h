@@ -31,6 +31,22 @@
 #define OPT_WAIT 0x40    /* -w */
 #define OPT_COMMAND 0x80 /* -- COMMAND [ARG...] required */
 
+/* Option groups of shared storage and lock conveniences. */
+#define OPT_SHARED 0x100  /* --stale-age --nfs */
+#define OPT_MSG 0x200     /* -m */
+#define OPT_HOLD 0x400    /* --refresh --expire */
+#define OPT_OWNER 0x800   /* --pid --mine */
+#define OPT_USER 0x1000   /* -u */
+#define OPT_UNSAFE 0x2000 /* --allow-unsafe-pidfile */
+
+/* Long options of shared storage and lock conveniences (args_ext.c). */
+enum { O_STALE_AGE = 512, O_NFS, O_REFRESH, O_EXPIRE, O_PID, O_MINE };
+
+/* run: the lock was busy and its holder had not expired. */
+#define EXIT_RUN_BUSY 1
+/* run --expire: the holder had expired but could not be stopped. */
+#define EXIT_RUN_UNSTOPPED 150
+
 #define CLI_PATH_MAX 4096
 #define CLI_ENV_MAX 64
 
@@ -54,6 +70,13 @@ struct cli {
 	const char *env[CLI_ENV_MAX];
 	int nenv;
 	char **argv; /* COMMAND [ARG...], NULL-terminated */
+
+	/* shared storage and lock conveniences */
+	struct svcctl_opts opts; /* --stale-age, --nfs, -m for the library */
+	int refresh;             /* run --refresh */
+	int64_t expire_ms;       /* run --expire, 0 when not given */
+	int64_t owner;           /* list --pid / --mine, 0 when not given */
+	int allow_unsafe;        /* --allow-unsafe-pidfile */
 };
 
 /* One verb: its name, handler, accepted options and usage line. */
@@ -68,6 +91,11 @@ struct cli_cmd {
 /* args.c: parse argv after the verb into *c; returns 0 or an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c);
 void cli_usage(FILE *f, const struct cli_cmd *cmd);
+
+/* args_ext.c: apply one O_* option or -m; -1 when fine, else an exit code. */
+int cli_ext_opt(struct cli *c, int opt, const char *arg);
+/* args_ext.c: check the combination of those options after parsing. */
+int cli_ext_check(struct cli *c);
 
 /* report.c */
 void say(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -87,11 +115,30 @@ int cmd_list(struct cli *c);
 int cmd_cleanup(struct cli *c);
 int cmd_run(struct cli *c);
 
+/* Is the verb available on this OS?  (Windows: not start, restart, reload.) */
+int verb_available(const char *name);
+
 /* Lock and judge for start/run: 0 go on, -1 already running, else an exit code. */
 int start_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl_lock **lk);
 
 /* Hold the lock and pidfile while c->argv runs as our child; its exit code. */
 int hold_and_run(const struct cli *c, int64_t timeout_ms);
+
+struct spawn;
+
+/* shared.c: remove a stale pidfile, an aged remote one too; 0 or a library code. */
+int remove_stale(const struct cli *c, const char *path);
+/* shared.c: wait for the run child, touching the lock every stale age / 2. */
+int wait_refreshing(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp);
+/* shared.c: is state st with *in a live holder older than run --expire? */
+int is_expired(const struct cli *c, int st, const struct svcctl_pidinfo *in);
+/* shared.c: stop an expired holder and take the lock; 0 or an exit code. */
+int take_expired(const struct cli *c, const struct svcctl_pidinfo *h, struct svcctl_lock **lk);
+/* cmd_stop.c: stop the recorded process (must be *expect when given); -1 stopped. */
+int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect,
+		struct svcctl_pidinfo *in);
+/* cmd_list.c: list --pid / --mine: what the owner holds in RUNDIR. */
+int list_owned(const struct cli *c);
 
 /* ---- process layer (proc_unix.c, spawn_unix.c, ready_unix.c) ---- */
 
@@ -136,14 +183,24 @@ int spawn_wait(struct spawn *sp);
 /* An open handle on a process to signal and wait on (pidfd where possible). */
 struct proc {
 	int64_t pid;
-	int fd; /* pidfd, or -1 */
+	uint64_t start; /* start time seen when opened, 0 unknown */
+	int fd;         /* pidfd, or -1 */
 };
 
 /* Open a handle on pid, then confirm it is the recorded process. */
 int proc_open(struct proc *p, int64_t pid);
 void proc_close(struct proc *p);
 
-/* Send sig to the process (or its group); refuses pid <= 1 and ourselves. */
+/* safety_unix.c: as root, refuse a pidfile others could steer; 0 fine, else an exit code. */
+int safety_refuse(const struct cli *c);
+
+/* safety_unix.c: is p still the process opened (alive, not a zombie, same start)? */
+int proc_verify(const struct proc *p);
+
+/*
+ * Send sig to the process (or its group); refuses pid <= 1 and ourselves.
+ * 0 sent, 1 no way to deliver it here (Windows: no window to close).
+ */
 int proc_signal(const struct proc *p, int sig, int group);
 
 /* Wait up to ms (< 0 forever) for the process to die; 1 dead, 0 alive. */
@@ -151,6 +208,9 @@ int proc_wait_dead(const struct proc *p, int64_t ms);
 
 /* /proc/PID/stat into buf; returns a pointer to field 3 (state), or NULL. */
 const char *proc_stat(int64_t pid, char *buf, size_t size);
+
+/* The process start time (Linux: field 22 of /proc/PID/stat), 0 unknown. */
+uint64_t proc_start(int64_t pid);
 
 /* Seconds the process has been running, or -1 when unknown. */
 int64_t proc_uptime(int64_t pid, uint64_t start);

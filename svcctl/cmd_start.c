@@ -34,7 +34,7 @@ static int running_now(const struct cli *c)
 	struct svcctl_pidinfo in;
 
 	memset(&in, 0, sizeof(in));
-	if (svcctl_pidfile_state(c->path, NULL, &in) != SVCCTL_RUNNING)
+	if (svcctl_pidfile_state(c->path, &c->opts, &in) != SVCCTL_RUNNING)
 		return 0;
 	say(c, "%s: already running (pid %lld)", c->path, (long long)in.pid);
 	return 1;
@@ -48,10 +48,13 @@ static int running_now(const struct cli *c)
 static int take_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl_lock **lk)
 {
 	int64_t deadline = mono_ms() + timeout_ms;
-	struct svcctl_opts o = {.flags = SVCCTL_F_MKDIRS};
+	struct svcctl_opts o = c->opts;
 	struct svcctl_pidinfo in;
 	int rc;
 
+	/* RUNDIR (or -p's directory) is created 0755, never under a symlink */
+	o.flags |= SVCCTL_F_MKDIRS;
+	o.expire_ms = c->expire_ms;
 	for (;;) {
 		memset(&in, 0, sizeof(in));
 		o.timeout_ms = probe ? 100 : timeout_ms;
@@ -67,6 +70,8 @@ static int take_lock(const struct cli *c, int64_t timeout_ms, int probe, struct 
 			return EXIT_FAIL;
 		}
 	}
+	if (rc == SVCCTL_E_EXPIRED)
+		return take_expired(c, &in, lk);
 	if (rc < 0) {
 		fail("%s: cannot lock: %s", c->path, svcctl_strerror(rc));
 		return exit_for(rc);
@@ -80,15 +85,20 @@ int start_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl
 	struct svcctl_pidinfo in;
 	int rc;
 
-	if (c->named && make_dirs(c->rundir) < 0) {
-		fail("%s: cannot create: %s", c->rundir, strerror(errno));
-		return exit_for(-errno);
-	}
 	rc = take_lock(c, timeout_ms, probe, lk);
 	if (rc != 0)
 		return rc;
 	memset(&in, 0, sizeof(in));
-	rc = svcctl_lock_judge(*lk, NULL, &in);
+	rc = svcctl_lock_judge(*lk, &c->opts, &in);
+	if (is_expired(c, rc, &in)) {
+		/* stopping re-checks under the lock: let go of it meanwhile */
+		svcctl_lock_release(*lk);
+		*lk = NULL;
+		rc = take_expired(c, &in, lk);
+		if (rc != 0)
+			return rc;
+		rc = svcctl_lock_judge(*lk, &c->opts, &in);
+	}
 	if (rc == SVCCTL_ABSENT || rc == SVCCTL_STALE)
 		return 0;
 	if (rc == SVCCTL_RUNNING)
@@ -107,9 +117,14 @@ int start_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl
 /* Record the ready server's pid and status while still holding the lock. */
 static int publish(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp)
 {
-	struct svcctl_opts o = {.pid = sp->mainpid, .msg = sp->status[0] ? sp->status : NULL};
+	struct svcctl_opts o = c->opts;
 	struct svcctl_pidinfo h;
 	int rc;
+
+	o.pid = sp->mainpid;
+	/* -m wins over the server's STATUS= */
+	if (o.msg == NULL && sp->status[0])
+		o.msg = sp->status;
 
 	memset(&h, 0, sizeof(h));
 	rc = svcctl_lock_publish(lk, &o, &h);

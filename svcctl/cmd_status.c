@@ -45,6 +45,8 @@ static void print_human(FILE *f, const char *label, int st, const struct svcctl_
 	if (st != SVCCTL_ABSENT) {
 		if (in->host[0])
 			fprintf(f, ", host %s", in->host);
+		format_uptime(in->age_ms / 1000, up, sizeof(up));
+		fprintf(f, ", age %s", up);
 		if (in->reason != SVCCTL_REASON_NONE)
 			fprintf(f, ", %s", svcctl_reason_name(in->reason));
 		fprintf(f, ")");
@@ -58,17 +60,19 @@ static void print_human(FILE *f, const char *label, int st, const struct svcctl_
 int cmd_status(struct cli *c)
 {
 	struct svcctl_pidinfo in;
-	int st;
+	int st, rc;
 
 	memset(&in, 0, sizeof(in));
-	st = svcctl_pidfile_state(c->path, NULL, &in);
+	st = svcctl_pidfile_state(c->path, &c->opts, &in);
 	if (c->json) {
 		print_info_json(stdout, c->path, st, &in);
 		fputc('\n', stdout);
 	} else if (!c->quiet) {
 		print_human(stdout, c->path, st, &in);
 	}
-	return status_code(st);
+	/* readable, but root must not act on it: say so */
+	rc = safety_refuse(c);
+	return rc != 0 ? rc : status_code(st);
 }
 
 /* Keep directory entries named *.pid. */
@@ -116,7 +120,7 @@ static void list_one(const char *path, const char *name, void *arg)
 	int st;
 
 	memset(&in, 0, sizeof(in));
-	st = svcctl_pidfile_state(path, NULL, &in);
+	st = svcctl_pidfile_state(path, &x->c->opts, &in);
 	if (x->c->json) {
 		fputs(x->count++ ? "," : "", stdout);
 		print_info_json(stdout, path, st, &in);
@@ -135,6 +139,8 @@ int cmd_list(struct cli *c)
 	struct list_ctx x = {c, 0};
 	int rc;
 
+	if (c->owner != 0)
+		return list_owned(c);
 	if (c->json)
 		fputc('[', stdout);
 	else
@@ -154,9 +160,13 @@ static void clean_one(const char *path, const char *name, void *arg)
 
 	(void)name;
 	memset(&in, 0, sizeof(in));
-	if (svcctl_pidfile_state(path, NULL, &in) != SVCCTL_STALE)
+	rc = svcctl_pidfile_state(path, &x->c->opts, &in);
+	/* not judged: keep it, and say why */
+	if (rc < 0)
+		say(x->c, "%s: kept: %s", path, svcctl_strerror(rc));
+	if (rc != SVCCTL_STALE)
 		return;
-	rc = svcctl_pidfile_remove(path);
+	rc = remove_stale(x->c, path);
 	if (rc < 0) {
 		fail("%s: cannot remove: %s", path, svcctl_strerror(rc));
 		return;

@@ -20,14 +20,28 @@ static const char *signame(int sig, char *buf, size_t size)
 	return buf;
 }
 
-/* Does the pidfile still name the process we judged (same pid, same start)? */
-static int still_ours(const struct cli *c, const struct svcctl_pidinfo *was)
+/*
+ * Re-verify right before a signal: root safety, the process itself (alive,
+ * not a zombie, same start time) and the pidfile (still names it, or the
+ * server removed it on its way out).  0 signal, 1 died, 2 skip, < 0 refuse.
+ */
+static int recheck(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *was)
 {
 	struct svcctl_pidinfo now;
+	int st;
 
+	if (safety_refuse(c) != 0)
+		return SVCCTL_E_UNSAFE;
+	/* dead, a zombie, or its pid now names another process */
+	if (!proc_verify(p))
+		return 1;
 	memset(&now, 0, sizeof(now));
-	return svcctl_pidfile_state(c->path, NULL, &now) == SVCCTL_RUNNING && now.pid == was->pid &&
-	       now.start == was->start;
+	st = svcctl_pidfile_state(c->path, &c->opts, &now);
+	if (st == SVCCTL_ABSENT ||
+	    (st == SVCCTL_RUNNING && now.pid == was->pid && now.start == was->start))
+		return 0;
+	say(c, "%s: no longer names pid %lld as judged; not signalled", c->path, (long long)p->pid);
+	return 2;
 }
 
 /* Report a state that leaves nothing to signal; returns the exit code. */
@@ -44,8 +58,10 @@ static int not_running(const struct cli *c, int st, const struct svcctl_pidinfo 
 		say(c, "%s: not running", c->path);
 		return stop ? EXIT_OK : EXIT_NOT_RUNNING;
 	case SVCCTL_REMOTE:
-		fail("%s: held by pid %lld on host %s; not signalled from here", c->path,
-		     (long long)in->pid, in->host);
+		fail("%s: remote holder on %s, not signalled (pid %lld%s%s)", c->path,
+		     in->host[0] ? in->host : "another pid namespace", (long long)in->pid,
+		     in->pidns[0] ? ", pid namespace " : "", in->pidns);
+		/* no authority over another host's process: 4, like status */
 		return EXIT_PRIV;
 	case SVCCTL_DEAD_LOCKED:
 		fail("%s: pid %lld is dead but its lock is still held by another process", c->path,
@@ -58,7 +74,7 @@ static int not_running(const struct cli *c, int st, const struct svcctl_pidinfo 
 		    svcctl_reason_name(in->reason), stop ? ", would remove it" : "");
 		return stop ? EXIT_OK : EXIT_NOT_RUNNING;
 	}
-	rc = svcctl_pidfile_remove(c->path);
+	rc = remove_stale(c, c->path);
 	if (rc < 0) {
 		fail("%s: cannot remove stale pidfile: %s", c->path, svcctl_strerror(rc));
 		return exit_for(rc);
@@ -68,25 +84,15 @@ static int not_running(const struct cli *c, int st, const struct svcctl_pidinfo 
 	return EXIT_OK;
 }
 
-/*
- * Signal only the proven process: the pidfile must still name it, or,
- * once the server removed its pidfile, the pidfd must still refer to it.
- */
+/* Signal only the proven process (see recheck); 1 when it died, < 0 on errors. */
 static int send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig)
 {
 	char buf[16];
 	int rc;
 
-	if (!still_ours(c, in)) {
-		if (proc_wait_dead(p, 0))
-			return 1;
-		/* without a pidfd, an unrecorded pid cannot be proven: only wait */
-		if (p->fd < 0) {
-			say(c, "%s: pid %lld no longer recorded; not signalled", c->path,
-			    (long long)p->pid);
-			return 0;
-		}
-	}
+	rc = recheck(c, p, in);
+	if (rc != 0)
+		return rc == 2 ? 0 : rc;
 	rc = proc_signal(p, sig, c->group);
 	if (rc == -ESRCH)
 		return 1;
@@ -94,6 +100,12 @@ static int send(const struct cli *c, const struct proc *p, const struct svcctl_p
 		fail("%s: cannot signal pid %lld: %s", c->path, (long long)p->pid,
 		     svcctl_strerror(rc));
 		return rc;
+	}
+	/* Windows: a termination request needs a window to close */
+	if (rc > 0) {
+		say(c, "%s: pid %lld has no way to receive %s here; not sent", c->path,
+		    (long long)p->pid, signame(sig, buf, sizeof(buf)));
+		return 2;
 	}
 	say(c, "%s: sent %s to %s %lld", c->path, signame(sig, buf, sizeof(buf)),
 	    c->group ? "process group of" : "pid", (long long)p->pid);
@@ -113,7 +125,11 @@ static int run_schedule(const struct cli *c, const struct proc *p, const struct 
 
 		if (it->kind == SVCCTL_SCHED_SIGNAL) {
 			rc = send(c, p, in, (int)it->value);
-			if (rc != 0)
+			/* nothing sent: skip its wait when a later signal follows */
+			if (rc == 2 && i + 2 < s->len && s->item[i + 1].kind == SVCCTL_SCHED_WAIT &&
+			    s->item[i + 2].kind == SVCCTL_SCHED_SIGNAL)
+				i++;
+			else if (rc != 0 && rc != 2)
 				return rc;
 		} else if (it->kind == SVCCTL_SCHED_WAIT) {
 			if (proc_wait_dead(p, it->value))
@@ -155,8 +171,11 @@ static int open_running(const struct cli *c, int stop, struct svcctl_pidinfo *in
 {
 	int st, rc;
 
+	rc = safety_refuse(c);
+	if (rc != 0)
+		return rc;
 	memset(in, 0, sizeof(*in));
-	st = svcctl_pidfile_state(c->path, NULL, in);
+	st = svcctl_pidfile_state(c->path, &c->opts, in);
 	if (st != SVCCTL_RUNNING)
 		return not_running(c, st, in, stop);
 	if (stop && c->test) {
@@ -164,9 +183,14 @@ static int open_running(const struct cli *c, int stop, struct svcctl_pidinfo *in
 		return EXIT_OK;
 	}
 	rc = proc_open(p, in->pid);
+	/* replaced since it was judged: the handle names another process */
+	if (rc == 0 && in->start && p->start && p->start != in->start) {
+		proc_close(p);
+		rc = -ESRCH;
+	}
 	/* died since it was judged: judge again */
 	if (rc == -ESRCH)
-		return not_running(c, svcctl_pidfile_state(c->path, NULL, in), in, stop);
+		return not_running(c, svcctl_pidfile_state(c->path, &c->opts, in), in, stop);
 	if (rc < 0) {
 		fail("%s: refusing to signal pid %lld: %s", c->path, (long long)in->pid,
 		     svcctl_strerror(rc));
@@ -175,25 +199,44 @@ static int open_running(const struct cli *c, int stop, struct svcctl_pidinfo *in
 	return -1;
 }
 
-/* stop: run the schedule on the proven process, then remove the pidfile. */
-int cmd_stop(struct cli *c)
+/*
+ * Run the schedule on the proven process (for run --expire, only if it is
+ * still *expect): -1 once it died, else stop's exit code.
+ */
+int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect, struct svcctl_pidinfo *in)
 {
-	struct svcctl_pidinfo in;
 	struct proc p;
 	int rc;
 
-	rc = open_running(c, 1, &in, &p);
+	rc = open_running(c, 1, in, &p);
 	if (rc >= 0)
 		return rc;
-	rc = run_schedule(c, &p, &in);
+	if (expect != NULL && (in->pid != expect->pid || in->start != expect->start)) {
+		proc_close(&p);
+		fail("%s: the holder changed to pid %lld; not signalled", c->path,
+		     (long long)in->pid);
+		return EXIT_FAIL;
+	}
+	rc = run_schedule(c, &p, in);
 	proc_close(&p);
 	if (rc < 0)
 		return exit_for(rc);
 	if (rc == 0) {
 		fail("%s: pid %lld is still running after the whole schedule", c->path,
-		     (long long)in.pid);
+		     (long long)in->pid);
 		return EXIT_FAIL;
 	}
+	return -1;
+}
+
+/* stop: run the schedule on the proven process, then remove the pidfile. */
+int cmd_stop(struct cli *c)
+{
+	struct svcctl_pidinfo in;
+	int rc = stop_holder(c, NULL, &in);
+
+	if (rc >= 0)
+		return rc;
 	rc = svcctl_pidfile_remove(c->path);
 	if (rc < 0)
 		fail("%s: stopped, but the pidfile stays: %s", c->path, svcctl_strerror(rc));

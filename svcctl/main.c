@@ -12,34 +12,49 @@
 #endif
 
 #define TGT "(-p PIDFILE | NAME) "
+#define SHARED "[--stale-age DURATION] [--nfs] "
+#define SAFE "[-u USER] [--allow-unsafe-pidfile] "
 #define START_OPTS                                                                                 \
 	"[-u USER[:GROUP]] [-C DIR] [-o FILE] [--umask MASK] [-e VAR=VALUE]... "                   \
-	"[--foreground] [--wait-pidfile | --notify [fd:N]] [--ready-timeout DURATION] "            \
-	"-- COMMAND [ARG...]"
+	"[--allow-unsafe-pidfile] [--foreground] [--wait-pidfile | --notify [fd:N]] "              \
+	"[--ready-timeout DURATION] -- COMMAND [ARG...]"
 
 static const struct cli_cmd commands[] = {
-    {"start", cmd_start, OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_COMMAND, TGT START_OPTS,
-     "Start COMMAND detached and record its pid, unless already running."},
-    {"stop", cmd_stop, OPT_TARGET | OPT_RUNDIR | OPT_STOP | OPT_SIGNAL,
-     TGT "[-s SIGNAL] [-t DURATION] [--retry SCHEDULE] [--group] [--test]",
+    {"start", cmd_start,
+     OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_COMMAND | OPT_SHARED | OPT_MSG | OPT_USER |
+	 OPT_UNSAFE,
+     TGT "[-m MSG] " SHARED START_OPTS,
+     "Start COMMAND detached and record its pid, unless already running; creates RUNDIR."},
+    {"stop", cmd_stop, OPT_TARGET | OPT_RUNDIR | OPT_STOP | OPT_SIGNAL | OPT_SHARED | OPT_USER |
+	 OPT_UNSAFE,
+     TGT "[-s SIGNAL] [-t DURATION] [--retry SCHEDULE] [--group] [--test] " SHARED SAFE,
      "Signal the recorded server per the schedule (default TERM/10/KILL/5), wait for "
-     "its death and remove the pidfile."},
-    {"status", cmd_status, OPT_TARGET | OPT_RUNDIR | OPT_JSON, TGT "[--json]",
-     "Report the server's state: exit 0 running, 1 dead with pidfile, 3 not running, "
-     "4 unknown."},
-    {"reload", cmd_reload, OPT_TARGET | OPT_RUNDIR | OPT_SIGNAL, TGT "[-s SIGNAL]",
-     "Send SIGHUP (or -s SIGNAL) to the running server; exit 7 when not running."},
+     "its death and remove the pidfile.  A remote holder is never signalled (exit 4)."},
+    {"status", cmd_status, OPT_TARGET | OPT_RUNDIR | OPT_JSON | OPT_SHARED | OPT_UNSAFE,
+     TGT "[--json] " SHARED "[--allow-unsafe-pidfile]",
+     "Report the server's state, host, age and message: exit 0 running, 1 dead with "
+     "pidfile, 3 not running, 4 unknown or remote."},
+    {"reload", cmd_reload,
+     OPT_TARGET | OPT_RUNDIR | OPT_SIGNAL | OPT_SHARED | OPT_USER | OPT_UNSAFE,
+     TGT "[-s SIGNAL] " SHARED SAFE,
+     "Send SIGHUP (or -s SIGNAL) to the running server; exit 7 when not running, 4 for a "
+     "remote holder."},
     {"restart", cmd_restart,
-     OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_STOP | OPT_SIGNAL | OPT_COMMAND, TGT START_OPTS,
-     "Stop the server if it runs, then start COMMAND."},
-    {"list", cmd_list, OPT_RUNDIR | OPT_JSON, "[-d RUNDIR] [--json]",
-     "List every pidfile in RUNDIR with its state."},
-    {"cleanup", cmd_cleanup, OPT_RUNDIR, "[-d RUNDIR]",
+     OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_STOP | OPT_SIGNAL | OPT_COMMAND | OPT_SHARED |
+	 OPT_MSG | OPT_USER | OPT_UNSAFE,
+     TGT "[-m MSG] " SHARED START_OPTS, "Stop the server if it runs, then start COMMAND."},
+    {"list", cmd_list, OPT_RUNDIR | OPT_JSON | OPT_SHARED | OPT_OWNER,
+     "[-d RUNDIR] [--json] [--pid PID | --mine] [--stale-age DURATION]",
+     "List every pidfile in RUNDIR with its state; --pid/--mine: only those held by PID or "
+     "by the calling process."},
+    {"cleanup", cmd_cleanup, OPT_RUNDIR | OPT_SHARED, "[-d RUNDIR] " SHARED,
      "Remove the stale pidfiles in RUNDIR and say how many."},
-    {"run", cmd_run, OPT_TARGET | OPT_RUNDIR | OPT_WAIT | OPT_COMMAND,
-     TGT "[-w DURATION] -- COMMAND [ARG...]",
-     "Hold the pidfile and its lock while COMMAND runs in the foreground; exit with "
-     "COMMAND's code."},
+    {"run", cmd_run,
+     OPT_TARGET | OPT_RUNDIR | OPT_WAIT | OPT_COMMAND | OPT_SHARED | OPT_MSG | OPT_HOLD,
+     TGT "[-w DURATION] [-m MSG] [--expire DURATION] " SHARED "[--refresh] -- COMMAND [ARG...]",
+     "Hold the pidfile and its lock while COMMAND runs in the foreground; creates RUNDIR.  "
+     "Exit: COMMAND's code; 1 busy; 150 the holder had expired (--expire) but could not "
+     "be stopped."},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -62,7 +77,8 @@ static void help(void)
 	cli_usage(stdout, NULL);
 	printf("\nVerbs:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		printf("  %-8s %s\n", commands[i].name, commands[i].help);
+		printf("  %-8s %s%s\n", commands[i].name, commands[i].help,
+		       verb_available(commands[i].name) ? "" : " (Unix only)");
 	printf("\nNAME means RUNDIR/NAME.pid; RUNDIR is -d, else $SVCCTL_RUNDIR, else\n"
 	       "/run/svcctl (root) or $XDG_RUNTIME_DIR/svcctl.  Options: -q/--quiet,\n"
 	       "-h/--help, --version.  See svcctl(1).\n");
@@ -89,6 +105,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
+		if (!verb_available(argv[1])) {
+			fail("%s: not available on this system (Unix only)", argv[1]);
+			return EXIT_USAGE;
+		}
 		rc = cli_parse(&commands[i], argc - 1, argv + 1, &c);
 		if (rc >= 0)
 			return rc;

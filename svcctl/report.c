@@ -86,6 +86,14 @@ void print_info_json(FILE *f, const char *path, int state, const struct svcctl_p
 		json_string(f, svcctl_reason_name(in->reason));
 		fprintf(f, ",\"status\":");
 		json_string(f, in->msg);
+		fprintf(f, ",\"msg\":");
+		json_string(f, in->msg);
+		fprintf(f, ",\"boot\":");
+		json_string(f, in->boot);
+		fprintf(f, ",\"pidns\":");
+		json_string(f, in->pidns);
+		fprintf(f, ",\"mtime_ms\":%lld,\"age_ms\":%lld", (long long)in->mtime_ms,
+			(long long)in->age_ms);
 		/* -1: not probed (only dead holders are) */
 		fprintf(f, ",\"lock_held\":%s",
 			in->lock_held == 1   ? "true"

@@ -13,7 +13,14 @@
 #include "svcctl/pidfile.h"
 
 /* Exit codes the parent tells apart. */
-enum { CHILD_OK = 0, CHILD_EXITED = 7, CHILD_SETUP = 10, CHILD_RELEASE = 20, CHILD_USAGE = 30 };
+enum {
+	CHILD_OK = 0,
+	CHILD_EXITED = 7,
+	CHILD_SETUP = 10,
+	CHILD_RELEASE = 20,
+	CHILD_USAGE = 30,
+	CHILD_CLOSED = 42
+};
 
 static void say(char c)
 {
@@ -48,6 +55,33 @@ static void hold(const char *path, int lock_only)
 	_exit(svcctl_lock_release(lk) == 0 ? CHILD_OK : CHILD_RELEASE);
 }
 
+/* The window's procedure: WM_CLOSE (svcctl stop's request) exits with CHILD_CLOSED. */
+static LRESULT CALLBACK on_message(HWND w, UINT msg, WPARAM wp, LPARAM lp)
+{
+	if (msg == WM_CLOSE)
+		_exit(CHILD_CLOSED);
+	return DefWindowProcW(w, msg, wp, lp);
+}
+
+/* Own a (hidden) top-level window, say ready, and serve messages. */
+static void windowed(void)
+{
+	WNDCLASSW wc = {.lpfnWndProc = on_message, .lpszClassName = L"svcctl_test_child"};
+	MSG m;
+
+	wc.hInstance = GetModuleHandleW(NULL);
+	if (!RegisterClassW(&wc) ||
+	    CreateWindowW(wc.lpszClassName, L"svcctl test", WS_OVERLAPPED, 0, 0, 10, 10, NULL, NULL,
+			  wc.hInstance, NULL) == NULL) {
+		say('E');
+		_exit(CHILD_SETUP);
+	}
+	say('R');
+	while (GetMessageW(&m, NULL, 0, 0) > 0)
+		DispatchMessageW(&m);
+	_exit(CHILD_OK);
+}
+
 /* The role in argv[2] with the UTF-8 argument argv[3]. */
 static void run_role(int argc, char **argv)
 {
@@ -60,6 +94,8 @@ static void run_role(int argc, char **argv)
 		await_go();
 		_exit(CHILD_OK);
 	}
+	if (strcmp(role, "window") == 0)
+		windowed();
 	if (argc > 3 && strcmp(role, "hold") == 0)
 		hold(argv[3], 0);
 	if (argc > 3 && strcmp(role, "lock") == 0)

@@ -8,16 +8,14 @@
 
 #include <CUnit/Basic.h>
 
-#include "helpers.h"
+#include "cli_helpers.h"
 
 static const struct {
 	const char *name;
 	CU_pSuite (*add)(void);
 } suites[] = {
-    {"write", test_write_suite},
-    {"lock", test_lock_suite},
-    {"content", test_content_suite},
-    {"liveness", test_liveness_suite},
+    {"write", test_write_suite},       {"lock", test_lock_suite}, {"content", test_content_suite},
+    {"liveness", test_liveness_suite}, {"cli", test_cli_suite},
 };
 
 /* Register the suite called only (all when NULL); -1 for an unknown name. */
@@ -45,7 +43,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "-s") == 0)
 		only = argv[2];
 	else if (argc != 1) {
-		fprintf(stderr, "usage: %s [-s write|lock|content|liveness]\n", argv[0]);
+		fprintf(stderr, "usage: %s [-s write|lock|content|liveness|cli]\n", argv[0]);
 		return 2;
 	}
 	if (CU_initialize_registry() != CUE_SUCCESS)

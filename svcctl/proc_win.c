@@ -1,0 +1,332 @@
+/*
+ * The process layer of svcctl on Windows.  An open process handle pins
+ * its pid (never reused while open) and is signalled at exit, so it serves
+ * as a pidfd does on Linux.  Windows has no signals: KILL is
+ * TerminateProcess, the termination signals ask the process to close its
+ * windows (WM_CLOSE, as taskkill without /F does), anything else is refused.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_win.h"
+
+#include <tlhelp32.h>
+
+/* 100 ns ticks per second, the unit of FILETIME and of start= here. */
+#define TICKS_PER_S 10000000ULL
+
+/* The verbs that need fork, setsid, credentials or real signals. */
+static const char *const unix_only[] = {"start", "restart", "reload"};
+
+int verb_available(const char *name)
+{
+	for (size_t i = 0; i < sizeof(unix_only) / sizeof(unix_only[0]); i++)
+		if (strcmp(name, unix_only[i]) == 0)
+			return 0;
+	return 1;
+}
+
+int win_error(DWORD e)
+{
+	switch (e) {
+	case ERROR_FILE_NOT_FOUND:
+	case ERROR_PATH_NOT_FOUND:
+	case ERROR_INVALID_DRIVE:
+		return -ENOENT;
+	case ERROR_ACCESS_DENIED:
+		return -EACCES;
+	case ERROR_ALREADY_EXISTS:
+	case ERROR_FILE_EXISTS:
+		return -EEXIST;
+	case ERROR_INVALID_PARAMETER:
+	case ERROR_INVALID_NAME:
+	case ERROR_NO_UNICODE_TRANSLATION:
+		return -EINVAL;
+	case ERROR_NOT_ENOUGH_MEMORY:
+	case ERROR_OUTOFMEMORY:
+		return -ENOMEM;
+	case ERROR_BAD_EXE_FORMAT:
+		return -ENOEXEC;
+	case ERROR_FILENAME_EXCED_RANGE:
+		return -ENAMETOOLONG;
+	default:
+		return -EIO;
+	}
+}
+
+wchar_t *win_wide(const char *s)
+{
+	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
+	wchar_t *w;
+
+	if (n <= 0) {
+		errno = EILSEQ;
+		return NULL;
+	}
+	w = malloc((size_t)n * sizeof(*w));
+	if (w != NULL)
+		MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n);
+	return w;
+}
+
+int64_t mono_ms(void)
+{
+	return (int64_t)GetTickCount64();
+}
+
+HANDLE proc_handle(const struct proc *p)
+{
+	return (HANDLE)(intptr_t)p->fd;
+}
+
+/* The creation time of an open process in FILETIME ticks, 0 unknown. */
+static uint64_t handle_start(HANDLE h)
+{
+	FILETIME created, exited, kernel, user;
+
+	if (!GetProcessTimes(h, &created, &exited, &kernel, &user))
+		return 0;
+	return ((uint64_t)created.dwHighDateTime << 32) | created.dwLowDateTime;
+}
+
+/* The creation time of pid, as the library records it in start=; 0 unknown. */
+uint64_t proc_start(int64_t pid)
+{
+	HANDLE h;
+	uint64_t t;
+
+	if (pid <= 0 || pid > (int64_t)UINT32_MAX)
+		return 0;
+	h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)pid);
+	if (h == NULL)
+		return 0;
+	t = handle_start(h);
+	CloseHandle(h);
+	return t;
+}
+
+/* Our parent's pid from a process snapshot, or 0 when unknown. */
+static DWORD parent_pid(void)
+{
+	PROCESSENTRY32W pe = {.dwSize = sizeof(pe)};
+	HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+	DWORD self = GetCurrentProcessId(), ppid = 0;
+
+	if (snap == INVALID_HANDLE_VALUE)
+		return 0;
+	for (BOOL ok = Process32FirstW(snap, &pe); ok; ok = Process32NextW(snap, &pe)) {
+		if (pe.th32ProcessID == self) {
+			ppid = pe.th32ParentProcessID;
+			break;
+		}
+	}
+	CloseHandle(snap);
+	return ppid;
+}
+
+/* getppid for list --mine (win/unistd.h). */
+pid_t getppid(void)
+{
+	return (pid_t)parent_pid();
+}
+
+/* Open a handle to wait on and terminate pid; refuses system pids, us and our parent. */
+int proc_open(struct proc *p, int64_t pid)
+{
+	DWORD access = PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE | SYNCHRONIZE;
+	HANDLE h;
+
+	p->pid = pid;
+	p->start = 0;
+	p->fd = -1;
+	/* 0 is the idle process, 4 the System process */
+	if (pid <= 4 || pid > (int64_t)UINT32_MAX || pid == (int64_t)GetCurrentProcessId() ||
+	    pid == (int64_t)parent_pid())
+		return SVCCTL_E_UNSAFE;
+	h = OpenProcess(access, FALSE, (DWORD)pid);
+	if (h == NULL)
+		return GetLastError() == ERROR_INVALID_PARAMETER ? -ESRCH
+								 : win_error(GetLastError());
+	/* an exited process lives on while anyone holds a handle to it */
+	if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) {
+		CloseHandle(h);
+		return -ESRCH;
+	}
+	p->start = handle_start(h);
+	p->fd = (int)(intptr_t)h;
+	return 0;
+}
+
+void proc_close(struct proc *p)
+{
+	if (p->fd >= 0)
+		CloseHandle(proc_handle(p));
+	p->fd = -1;
+}
+
+struct close_req {
+	DWORD pid;
+	int sent;
+};
+
+/* Post WM_CLOSE to a top-level window if pid owns it. */
+static BOOL CALLBACK close_window(HWND w, LPARAM arg)
+{
+	struct close_req *r = (struct close_req *)arg;
+	DWORD owner = 0;
+
+	GetWindowThreadProcessId(w, &owner);
+	if (owner == r->pid && PostMessageW(w, WM_CLOSE, 0, 0))
+		r->sent++;
+	return TRUE;
+}
+
+/*
+ * The graceful request: WM_CLOSE to each of the process's top-level
+ * windows.  1 when it has none (nothing could be asked), else 0.
+ */
+static int ask_to_close(DWORD pid)
+{
+	struct close_req r = {pid, 0};
+
+	EnumWindows(close_window, (LPARAM)&r);
+	return r.sent ? 0 : 1;
+}
+
+/*
+ * KILL terminates (exit code 128 + 9, as a shell reports a killed
+ * process); TERM, INT, HUP, QUIT and BREAK ask gracefully and return 1
+ * when there was no way to ask; other signals and --group are refused.
+ */
+int proc_signal(const struct proc *p, int sig, int group)
+{
+	HANDLE h = proc_handle(p);
+
+	if (p->fd < 0 || p->pid <= 4 || p->pid == (int64_t)GetCurrentProcessId())
+		return SVCCTL_E_UNSAFE;
+	if (group)
+		return -ENOTSUP; /* no process groups to signal */
+	if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0)
+		return -ESRCH;
+	switch (sig) {
+	case SIGKILL:
+		if (TerminateProcess(h, 128 + SIGKILL))
+			return 0;
+		/* it exited meanwhile: terminating it is then denied */
+		return WaitForSingleObject(h, 0) == WAIT_OBJECT_0 ? -ESRCH
+								  : win_error(GetLastError());
+	case SIGTERM:
+	case SIGINT:
+	case SIGHUP:
+	case SIGQUIT:
+	case SIGBREAK:
+		return ask_to_close((DWORD)p->pid);
+	default:
+		return -ENOTSUP;
+	}
+}
+
+/* Wait on the process handle, signalled at exit; 1 dead, 0 alive. */
+int proc_wait_dead(const struct proc *p, int64_t ms)
+{
+	int64_t deadline = mono_ms() + ms, left;
+	DWORD rc;
+
+	if (p->fd < 0)
+		return 1;
+	for (;;) {
+		left = ms < 0 ? (int64_t)INFINITE : deadline - mono_ms();
+		if (left < 0)
+			left = 0;
+		/* INFINITE is 0xffffffff: longer waits go round again */
+		rc = WaitForSingleObject(proc_handle(p),
+					 left >= INFINITE ? INFINITE - 1 : (DWORD)left);
+		if (rc == WAIT_OBJECT_0)
+			return 1;
+		if (rc != WAIT_TIMEOUT || (ms >= 0 && mono_ms() >= deadline))
+			return 0;
+	}
+}
+
+/* No /proc on Windows. */
+const char *proc_stat(int64_t pid, char *buf, size_t size)
+{
+	(void)pid;
+	(void)buf;
+	(void)size;
+	return NULL;
+}
+
+/* Now minus the creation time (start= records it in FILETIME ticks). */
+int64_t proc_uptime(int64_t pid, uint64_t start)
+{
+	FILETIME ft;
+	uint64_t now;
+
+	if (start == 0)
+		start = proc_start(pid);
+	GetSystemTimeAsFileTime(&ft);
+	now = ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
+	if (start == 0 || now < start)
+		return -1;
+	return (int64_t)((now - start) / TICKS_PER_S);
+}
+
+/* Create one directory (UTF-8 path); 0 when it exists now, else a negative errno. */
+static int make_dir(const char *dir)
+{
+	wchar_t *w = win_wide(dir);
+	int rc = 0;
+
+	if (w == NULL)
+		return -errno;
+	if (!CreateDirectoryW(w, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+		rc = win_error(GetLastError());
+	free(w);
+	return rc;
+}
+
+/* mkdir -p: parents first (their errors show in the last step), '/' or '\'. */
+int make_dirs(const char *dir)
+{
+	char buf[CLI_PATH_MAX];
+	int rc;
+
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/' && *p != '\\')
+			continue;
+		*p = '\0';
+		/* "C:" and "\\server\share" are not directories to create */
+		make_dir(buf);
+		*p = '\\';
+	}
+	rc = make_dir(buf);
+	if (rc < 0)
+		errno = -rc;
+	return rc < 0 ? -1 : 0;
+}
+
+/* RUNDIR: $SVCCTL_RUNDIR, else %LOCALAPPDATA%\svcctl. */
+int default_rundir(char *buf, size_t size)
+{
+	const char *env = getenv("SVCCTL_RUNDIR");
+	const char *local = getenv("LOCALAPPDATA");
+
+	if (env != NULL && *env != '\0')
+		snprintf(buf, size, "%s", env);
+	else if (local != NULL && *local != '\0')
+		snprintf(buf, size, "%s\\svcctl", local);
+	else
+		return -1;
+	return 0;
+}

@@ -1,0 +1,190 @@
+/*
+ * Spawning on Windows: run's foreground child with CreateProcessW,
+ * created suspended so its pid is published before it runs a single
+ * instruction, then resumed and waited on through its process handle.
+ * Detached servers (start) need setsid, credentials and readiness
+ * channels: those verbs are Unix-only here (verb_available).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_win.h"
+
+/* The foreground child: one per svcctl process. */
+static HANDLE child;
+
+/* Append one argument to buf, quoted so CommandLineToArgvW gives it back. */
+static size_t quote_arg(char *buf, size_t at, const char *arg)
+{
+	size_t slashes = 0;
+
+	if (arg[0] != '\0' && strpbrk(arg, " \t\n\v\"") == NULL) {
+		memcpy(buf + at, arg, strlen(arg));
+		return at + strlen(arg);
+	}
+	buf[at++] = '"';
+	for (const char *s = arg;; s++) {
+		if (*s == '\\') {
+			slashes++;
+			buf[at++] = '\\';
+			continue;
+		}
+		/* backslashes before a quote, or before the closing one, double */
+		if (*s == '"' || *s == '\0')
+			for (size_t i = 0; i < slashes + (*s == '"'); i++)
+				buf[at++] = '\\';
+		slashes = 0;
+		if (*s == '\0')
+			break;
+		buf[at++] = *s;
+	}
+	buf[at++] = '"';
+	return at;
+}
+
+/* argv as one UTF-16 command line, or NULL (errno set). */
+static wchar_t *command_line(char **argv)
+{
+	size_t size = 1, at = 0;
+	wchar_t *w;
+	char *buf;
+
+	/* worst case: every byte escaped, plus quotes and a space */
+	for (char **a = argv; *a; a++)
+		size += 2 * strlen(*a) + 3;
+	buf = malloc(size);
+	if (buf == NULL)
+		return NULL;
+	for (char **a = argv; *a; a++) {
+		if (a != argv)
+			buf[at++] = ' ';
+		at = quote_arg(buf, at, *a);
+	}
+	buf[at] = '\0';
+	w = win_wide(buf);
+	free(buf);
+	return w;
+}
+
+/* Ctrl-C and Ctrl-Break reach the child on our console; we outlive it to release. */
+static BOOL WINAPI on_ctrl(DWORD type)
+{
+	return type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT;
+}
+
+/* Create c->argv suspended in c->chdir (or here); 0 or an exit code. */
+static int create(const struct cli *c, PROCESS_INFORMATION *pi)
+{
+	STARTUPINFOW si = {.cb = sizeof(si)};
+	wchar_t *cmd = command_line(c->argv), *dir = NULL;
+	int rc = 0;
+
+	if (cmd == NULL || (c->chdir && (dir = win_wide(c->chdir)) == NULL)) {
+		fail("%s: cannot convert the command line: %s", c->argv[0], strerror(errno));
+		free(cmd);
+		return EXIT_USAGE;
+	}
+	if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED, NULL, dir, &si, pi)) {
+		DWORD e = GetLastError();
+
+		fail("%s: cannot execute: %s", c->argv[0], svcctl_strerror(win_error(e)));
+		rc = e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ||
+			     e == ERROR_BAD_EXE_FORMAT
+			 ? EXIT_NOT_INSTALLED
+			 : EXIT_FAIL;
+	}
+	free(cmd);
+	free(dir);
+	return rc;
+}
+
+/* Create the child suspended, let started() publish its pid, then resume it. */
+int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+{
+	PROCESS_INFORMATION pi;
+	int rc;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->ready_fd = sp->child_fd = -1;
+	rc = create(c, &pi);
+	if (rc != 0)
+		return rc;
+	sp->pid = sp->mainpid = pi.dwProcessId;
+	rc = started ? started(arg, sp->pid) : 0;
+	if (rc != 0 || ResumeThread(pi.hThread) == (DWORD)-1) {
+		/* it never ran: nothing of it can outlive us */
+		TerminateProcess(pi.hProcess, EXIT_FAIL);
+		WaitForSingleObject(pi.hProcess, INFINITE);
+		CloseHandle(pi.hThread);
+		CloseHandle(pi.hProcess);
+		sp->exited = 1;
+		return rc != 0 ? rc : EXIT_FAIL;
+	}
+	CloseHandle(pi.hThread);
+	child = pi.hProcess;
+	SetConsoleCtrlHandler(on_ctrl, TRUE);
+	return 0;
+}
+
+/* Wait for the foreground child; its exit code. */
+int spawn_wait(struct spawn *sp)
+{
+	DWORD code = EXIT_FAIL;
+
+	if (child == NULL)
+		return EXIT_FAIL;
+	if (WaitForSingleObject(child, INFINITE) != WAIT_OBJECT_0 ||
+	    !GetExitCodeProcess(child, &code))
+		code = EXIT_FAIL;
+	CloseHandle(child);
+	child = NULL;
+	sp->exited = 1;
+	sp->wstatus = (int)code;
+	return (int)code;
+}
+
+/* ---- start: Unix-only, refused before dispatch ---- */
+
+/* Reached only if start were allowed: say so and refuse. */
+int spawn_server(const struct cli *c, struct spawn *sp)
+{
+	(void)c;
+	memset(sp, 0, sizeof(*sp));
+	sp->ready_fd = sp->child_fd = -1;
+	fail("start: detached servers are Unix-only");
+	return EXIT_USAGE;
+}
+
+int ready_setup(const struct cli *c, int64_t uid, int64_t gid, struct spawn *sp)
+{
+	(void)c;
+	(void)uid;
+	(void)gid;
+	(void)sp;
+	return 0;
+}
+
+int ready_child_fd(const struct spawn *sp)
+{
+	return sp->child_fd;
+}
+
+int spawn_wait_ready(const struct cli *c, struct spawn *sp)
+{
+	(void)c;
+	(void)sp;
+	return EXIT_USAGE;
+}
+
+void spawn_abort(struct spawn *sp)
+{
+	(void)sp;
+}
+
+void spawn_free(struct spawn *sp)
+{
+	(void)sp;
+}
