@@ -98,7 +98,7 @@ static unsigned group_of(int opt)
 }
 
 /* Report a bad value of an option; returns the usage exit code. */
-static int bad(const struct cli *c, const char *opt, const char *val, const char *why)
+int cli_bad(const struct cli *c, const char *opt, const char *val, const char *why)
 {
 	fail("%s: invalid value \"%s\" (%s)", opt, val, why);
 	cli_usage(stderr, c->cmd);
@@ -117,14 +117,14 @@ static int start_opt(struct cli *c, int opt, int argc, char **argv)
 		break;
 	case 'e':
 		if (svcctl_parse_env(optarg) < 0)
-			return bad(c, "-e", optarg, "expected VAR=VALUE");
+			return cli_bad(c, "-e", optarg, "expected VAR=VALUE");
 		if (c->nenv == CLI_ENV_MAX)
-			return bad(c, "-e", optarg, "too many variables");
+			return cli_bad(c, "-e", optarg, "too many variables");
 		c->env[c->nenv++] = optarg;
 		break;
 	case O_UMASK:
 		if (svcctl_parse_umask(optarg, &c->umask) < 0)
-			return bad(c, "--umask", optarg, "expected an octal mask such as 022");
+			return cli_bad(c, "--umask", optarg, "expected an octal mask such as 022");
 		c->umask_set = 1;
 		break;
 	case O_FOREGROUND:
@@ -138,12 +138,14 @@ static int start_opt(struct cli *c, int opt, int argc, char **argv)
 		if (optarg == NULL && optind < argc && strncmp(argv[optind], "fd:", 3) == 0)
 			optarg = argv[optind++];
 		if (svcctl_parse_notify(optarg, &c->notify_fd) < 0)
-			return bad(c, "--notify", optarg, "expected fd:N with N from 3 to 1023");
+			return cli_bad(c, "--notify", optarg,
+				       "expected fd:N with N from 3 to 1023");
 		c->notify = 1;
 		break;
 	case O_READY_TIMEOUT:
 		if (svcctl_parse_duration(optarg, &c->ready_timeout_ms) < 0)
-			return bad(c, "--ready-timeout", optarg, "expected a duration like 10s");
+			return cli_bad(c, "--ready-timeout", optarg,
+				       "expected a duration like 10s");
 		break;
 	}
 	return -1;
@@ -161,15 +163,18 @@ static int other_opt(struct cli *c, int opt, const char **pidfile, const char **
 		break;
 	case 's':
 		if (svcctl_parse_signal(optarg, &c->sig) < 0)
-			return bad(c, "-s", optarg, "expected a signal name or number");
+			return cli_bad(c, "-s", optarg, "expected a signal name or number");
 		break;
 	case 't':
 		if (svcctl_parse_duration(optarg, &c->timeout_ms) < 0)
-			return bad(c, "-t", optarg, "expected a duration like 10s");
+			return cli_bad(c, "-t", optarg, "expected a duration like 10s");
 		break;
 	case 'w':
-		if (svcctl_parse_duration(optarg, &c->wait_ms) < 0)
-			return bad(c, "-w", optarg, "expected a duration like 10s");
+		/* "forever" as in the --retry grammar: wait as long as it takes */
+		if (strcmp(optarg, "forever") == 0)
+			c->wait_ms = -1;
+		else if (svcctl_parse_duration(optarg, &c->wait_ms) < 0)
+			return cli_bad(c, "-w", optarg, "expected a duration like 10s, or forever");
 		break;
 	case O_RETRY:
 		*retry = optarg;
@@ -203,7 +208,8 @@ static int make_schedule(struct cli *c, const char *retry)
 
 	if (retry != NULL) {
 		if (svcctl_parse_schedule(retry, sig, &c->sched) < 0)
-			return bad(c, "--retry", retry, "expected a schedule like TERM/10/KILL/5");
+			return cli_bad(c, "--retry", retry,
+				       "expected a schedule like TERM/10/KILL/5");
 	} else if (c->timeout_ms >= 0) {
 		svcctl_schedule_default(sig, c->timeout_ms, c->timeout_ms, &c->sched);
 	} else {
@@ -226,12 +232,12 @@ static int resolve_target(struct cli *c, const char *pidfile, const char *name)
 		n = snprintf(c->path, sizeof(c->path), "%s", pidfile);
 	} else {
 		if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL)
-			return bad(c, "NAME", name, "a plain file name is expected");
+			return cli_bad(c, "NAME", name, "a plain file name is expected");
 		n = snprintf(c->path, sizeof(c->path), "%s/%s.pid", c->rundir, name);
 		c->named = 1;
 	}
 	if (n <= 0 || (size_t)n >= sizeof(c->path))
-		return bad(c, "-p", pidfile ? pidfile : name, "path too long");
+		return cli_bad(c, "-p", pidfile ? pidfile : name, "path too long");
 	return -1;
 }
 
@@ -275,6 +281,19 @@ static int operands(struct cli *c, int argc, char **argv, int dd, const char *pi
 	return -1;
 }
 
+/* Report the option that ended at argv[next - 1]; returns the usage exit code. */
+static int invalid_option(const struct cli_cmd *cmd, char **argv, int next)
+{
+	const char *opt = argv[next - 1];
+
+	/* "-u nobody": name the option, not its separate argument */
+	if (optarg != NULL && optarg == argv[next - 1] && next >= 3)
+		opt = argv[next - 2];
+	fail("%s: invalid option \"%s\"", cmd->name, opt);
+	cli_usage(stderr, cmd);
+	return EXIT_USAGE;
+}
+
 /* Parse one verb's options and operands; -1 to run the verb, else an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c)
 {
@@ -290,11 +309,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c)
 			printf("usage: svcctl %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->help);
 			return EXIT_OK;
 		}
-		if (opt == '?' || opt == ':' || !(group_of(opt) & cmd->opts)) {
-			fail("%s: invalid option \"%s\"", cmd->name, argv[optind - 1]);
-			cli_usage(stderr, cmd);
-			return EXIT_USAGE;
-		}
+		if (opt == '?' || opt == ':' || !(group_of(opt) & cmd->opts))
+			return invalid_option(cmd, argv, optind);
 		if (opt == 'm' || opt >= O_STALE_AGE)
 			rc = cli_ext_opt(c, opt, optarg);
 		else
@@ -307,7 +323,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c)
 	if (rc >= 0)
 		return rc;
 	if (c->wait_pidfile && c->notify)
-		return bad(c, "--notify", "", "--wait-pidfile and --notify exclude each other");
+		return cli_bad(c, "--notify", "", "--wait-pidfile and --notify exclude each other");
 	rc = operands(c, argc, argv, dd, pidfile);
 	if (rc >= 0)
 		return rc;

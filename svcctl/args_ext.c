@@ -8,22 +8,14 @@
 
 #include "cli.h"
 
-/* Report a bad value of an option; returns the usage exit code. */
-static int bad(const struct cli *c, const char *opt, const char *val, const char *why)
-{
-	fail("%s: invalid value \"%s\" (%s)", opt, val, why);
-	cli_usage(stderr, c->cmd);
-	return EXIT_USAGE;
-}
-
 /* A message must fit one pidfile line: no control bytes, below the size cap. */
 static int check_message(const struct cli *c, const char *msg)
 {
 	if (strlen(msg) >= SVCCTL_MSG_MAX)
-		return bad(c, "-m", msg, "longer than 255 bytes");
+		return cli_bad(c, "-m", msg, "longer than 255 bytes");
 	for (const char *p = msg; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return bad(c, "-m", msg, "control characters are not allowed");
+			return cli_bad(c, "-m", msg, "control characters are not allowed");
 	return -1;
 }
 
@@ -35,8 +27,8 @@ int cli_ext_opt(struct cli *c, int opt, const char *arg)
 	switch (opt) {
 	case O_STALE_AGE:
 		if (svcctl_parse_duration(arg, &c->opts.stale_age_ms) < 0)
-			return bad(c, "--stale-age", arg,
-				   "expected a duration like 30s; 0 = never");
+			return cli_bad(c, "--stale-age", arg,
+				       "expected a duration like 30s; 0 = never");
 		break;
 	case O_NFS:
 		c->opts.flags |= SVCCTL_F_NFS;
@@ -49,18 +41,18 @@ int cli_ext_opt(struct cli *c, int opt, const char *arg)
 		break;
 	case O_EXPIRE:
 		if (svcctl_parse_duration(arg, &c->expire_ms) < 0 || c->expire_ms <= 0)
-			return bad(c, "--expire", arg, "expected a positive duration like 10m");
+			return cli_bad(c, "--expire", arg, "expected a positive duration like 10m");
 		break;
 	case O_PID:
 		if (svcctl_parse_int(arg, 2, INT_MAX, &v) < 0)
-			return bad(c, "--pid", arg, "expected a process id above 1");
+			return cli_bad(c, "--pid", arg, "expected a process id above 1");
 		if (c->owner != 0)
-			return bad(c, "--pid", arg, "--pid and --mine exclude each other");
+			return cli_bad(c, "--pid", arg, "--pid and --mine exclude each other");
 		c->owner = v;
 		break;
 	case O_MINE:
 		if (c->owner != 0)
-			return bad(c, "--mine", "", "--pid and --mine exclude each other");
+			return cli_bad(c, "--mine", "", "--pid and --mine exclude each other");
 		c->owner = (int64_t)getppid();
 		break;
 	}
@@ -71,6 +63,6 @@ int cli_ext_opt(struct cli *c, int opt, const char *arg)
 int cli_ext_check(struct cli *c)
 {
 	if (c->refresh && c->opts.stale_age_ms <= 0)
-		return bad(c, "--refresh", "", "needs --stale-age DURATION above 0");
+		return cli_bad(c, "--refresh", "", "needs --stale-age DURATION above 0");
 	return -1;
 }

@@ -91,6 +91,8 @@ struct cli_cmd {
 /* args.c: parse argv after the verb into *c; returns 0 or an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c);
 void cli_usage(FILE *f, const struct cli_cmd *cmd);
+/* args.c: report a bad value of an option and the usage line; EXIT_USAGE. */
+int cli_bad(const struct cli *c, const char *opt, const char *val, const char *why);
 
 /* args_ext.c: apply one O_* option or -m; -1 when fine, else an exit code. */
 int cli_ext_opt(struct cli *c, int opt, const char *arg);
@@ -147,6 +149,7 @@ struct spawn {
 	int64_t pid;          /* the child we forked */
 	int64_t mainpid;      /* the server's pid to record (MAINPID= or pid) */
 	int exec_err;         /* errno of a failed exec, 0 when exec succeeded */
+	int notify_err;       /* ERRNO= the server sent, 0 when none */
 	int ready_fd;         /* notify socket or readiness pipe, -1 none */
 	int child_fd;         /* the server's end of the readiness pipe, -1 none */
 	char notify_dir[256]; /* private directory of the notify socket */
@@ -191,6 +194,15 @@ struct proc {
 int proc_open(struct proc *p, int64_t pid);
 void proc_close(struct proc *p);
 
+/* A user of -u USER[:GROUP]: ids (gid from GROUP when given) and name. */
+struct user_ids {
+	int64_t uid, gid;
+	char name[256];
+};
+
+/* user_unix.c: look up -u USER[:GROUP]; 0, or EXIT_USAGE after a message. */
+int lookup_user(const char *spec, struct user_ids *u);
+
 /* safety_unix.c: as root, refuse a pidfile others could steer; 0 fine, else an exit code. */
 int safety_refuse(const struct cli *c);
 
@@ -214,9 +226,6 @@ uint64_t proc_start(int64_t pid);
 
 /* Seconds the process has been running, or -1 when unknown. */
 int64_t proc_uptime(int64_t pid, uint64_t start);
-
-/* Create dir and its missing parents (mode 0755); 0 or -1 with errno. */
-int make_dirs(const char *dir);
 
 /* Monotonic milliseconds. */
 int64_t mono_ms(void);

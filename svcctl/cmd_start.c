@@ -114,6 +114,18 @@ int start_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl
 	return rc == SVCCTL_REMOTE ? EXIT_FAIL : exit_for(rc);
 }
 
+/* The server's STATUS= and ERRNO= as one message line into sp->status. */
+static void status_line(struct spawn *sp)
+{
+	char text[160]; /* room left for the ERRNO= part */
+
+	if (sp->notify_err == 0)
+		return;
+	snprintf(text, sizeof(text), "%.159s", sp->status);
+	snprintf(sp->status, sizeof(sp->status), "%s%sERRNO=%d (%s)", text, text[0] ? "; " : "",
+		 sp->notify_err, strerror(sp->notify_err));
+}
+
 /* Record the ready server's pid and status while still holding the lock. */
 static int publish(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp)
 {
@@ -122,6 +134,7 @@ static int publish(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp
 	int rc;
 
 	o.pid = sp->mainpid;
+	status_line(sp);
 	/* -m wins over the server's STATUS= */
 	if (o.msg == NULL && sp->status[0])
 		o.msg = sp->status;
@@ -180,12 +193,12 @@ int cmd_start(struct cli *c)
 	return rc;
 }
 
-/* restart: stop (a stopped server is fine), then start. */
+/* restart: stop (a stopped server is fine), then start; --test only shows the stop. */
 int cmd_restart(struct cli *c)
 {
 	int rc = cmd_stop(c);
 
-	if (rc != EXIT_OK)
+	if (rc != EXIT_OK || c->test)
 		return rc;
 	return cmd_start(c);
 }

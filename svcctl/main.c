@@ -13,7 +13,7 @@
 
 #define TGT "(-p PIDFILE | NAME) "
 #define SHARED "[--stale-age DURATION] [--nfs] "
-#define SAFE "[-u USER] [--allow-unsafe-pidfile] "
+#define SAFE "[-u USER] [--allow-unsafe-pidfile]"
 #define START_OPTS                                                                                 \
 	"[-u USER[:GROUP]] [-C DIR] [-o FILE] [--umask MASK] [-e VAR=VALUE]... "                   \
 	"[--allow-unsafe-pidfile] [--foreground] [--wait-pidfile | --notify [fd:N]] "              \
@@ -24,16 +24,20 @@ static const struct cli_cmd commands[] = {
      OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_COMMAND | OPT_SHARED | OPT_MSG | OPT_USER |
 	 OPT_UNSAFE,
      TGT "[-m MSG] " SHARED START_OPTS,
-     "Start COMMAND detached and record its pid, unless already running; creates RUNDIR."},
-    {"stop", cmd_stop, OPT_TARGET | OPT_RUNDIR | OPT_STOP | OPT_SIGNAL | OPT_SHARED | OPT_USER |
-	 OPT_UNSAFE,
+     "Start COMMAND detached and record its pid, unless already running; creates RUNDIR.  "
+     "A relative COMMAND with a '/' is taken from the current directory.  --notify: "
+     "READY=1, STATUS=, MAINPID= (the server or a descendant), ERRNO= (reported on "
+     "failure, recorded on success), EXTEND_TIMEOUT_USEC=."},
+    {"stop", cmd_stop,
+     OPT_TARGET | OPT_RUNDIR | OPT_STOP | OPT_SIGNAL | OPT_SHARED | OPT_USER | OPT_UNSAFE,
      TGT "[-s SIGNAL] [-t DURATION] [--retry SCHEDULE] [--group] [--test] " SHARED SAFE,
      "Signal the recorded server per the schedule (default TERM/10/KILL/5), wait for "
      "its death and remove the pidfile.  A remote holder is never signalled (exit 4)."},
-    {"status", cmd_status, OPT_TARGET | OPT_RUNDIR | OPT_JSON | OPT_SHARED | OPT_UNSAFE,
-     TGT "[--json] " SHARED "[--allow-unsafe-pidfile]",
+    {"status", cmd_status, OPT_TARGET | OPT_RUNDIR | OPT_JSON | OPT_SHARED | OPT_USER | OPT_UNSAFE,
+     TGT "[--json] " SHARED SAFE,
      "Report the server's state, host, age and message: exit 0 running, 1 dead with "
-     "pidfile, 3 not running, 4 unknown or remote."},
+     "pidfile, 3 not running, 4 unknown, remote or (as root) unsafe; -u USER: the "
+     "service user may own the pidfile."},
     {"reload", cmd_reload,
      OPT_TARGET | OPT_RUNDIR | OPT_SIGNAL | OPT_SHARED | OPT_USER | OPT_UNSAFE,
      TGT "[-s SIGNAL] " SHARED SAFE,
@@ -42,16 +46,20 @@ static const struct cli_cmd commands[] = {
     {"restart", cmd_restart,
      OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_STOP | OPT_SIGNAL | OPT_COMMAND | OPT_SHARED |
 	 OPT_MSG | OPT_USER | OPT_UNSAFE,
-     TGT "[-m MSG] " SHARED START_OPTS, "Stop the server if it runs, then start COMMAND."},
+     TGT
+     "[-s SIGNAL] [-t DURATION] [--retry SCHEDULE] [--group] [--test] [-m MSG] " SHARED START_OPTS,
+     "Stop the server if it runs (stop's schedule), then start COMMAND; --test only "
+     "prints what stop would do and starts nothing."},
     {"list", cmd_list, OPT_RUNDIR | OPT_JSON | OPT_SHARED | OPT_OWNER,
-     "[-d RUNDIR] [--json] [--pid PID | --mine] [--stale-age DURATION]",
+     "[-d RUNDIR] [--json] [--pid PID | --mine] [--stale-age DURATION] [--nfs]",
      "List every pidfile in RUNDIR with its state; --pid/--mine: only those held by PID or "
      "by the calling process."},
-    {"cleanup", cmd_cleanup, OPT_RUNDIR | OPT_SHARED, "[-d RUNDIR] " SHARED,
+    {"cleanup", cmd_cleanup, OPT_RUNDIR | OPT_SHARED, "[-d RUNDIR] [--stale-age DURATION] [--nfs]",
      "Remove the stale pidfiles in RUNDIR and say how many."},
     {"run", cmd_run,
      OPT_TARGET | OPT_RUNDIR | OPT_WAIT | OPT_COMMAND | OPT_SHARED | OPT_MSG | OPT_HOLD,
-     TGT "[-w DURATION] [-m MSG] [--expire DURATION] " SHARED "[--refresh] -- COMMAND [ARG...]",
+     TGT "[-w DURATION | -w forever] [-m MSG] [--expire DURATION] " SHARED
+	 "[--refresh] -- COMMAND [ARG...]",
      "Hold the pidfile and its lock while COMMAND runs in the foreground; creates RUNDIR.  "
      "Exit: COMMAND's code; 1 busy; 150 the holder had expired (--expire) but could not "
      "be stopped."},
@@ -81,7 +89,8 @@ static void help(void)
 		       verb_available(commands[i].name) ? "" : " (Unix only)");
 	printf("\nNAME means RUNDIR/NAME.pid; RUNDIR is -d, else $SVCCTL_RUNDIR, else\n"
 	       "/run/svcctl (root) or $XDG_RUNTIME_DIR/svcctl.  Options: -q/--quiet,\n"
-	       "-h/--help, --version.  See svcctl(1).\n");
+	       "-h/--help, --version.  On Windows, start, restart and reload are not\n"
+	       "available (exit 2).  See svcctl(1).\n");
 }
 
 /* Dispatch on the verb through the command table. */

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -183,26 +182,6 @@ int64_t proc_uptime(int64_t pid, uint64_t start)
 	if (up <= 0)
 		return -1;
 	return (int64_t)up - (int64_t)(start / (uint64_t)tck);
-}
-
-/* mkdir -p with mode 0755. */
-int make_dirs(const char *dir)
-{
-	char buf[CLI_PATH_MAX];
-
-	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 /* RUNDIR: $SVCCTL_RUNDIR, /run/svcctl for root, else $XDG_RUNTIME_DIR/svcctl. */

@@ -278,44 +278,6 @@ int64_t proc_uptime(int64_t pid, uint64_t start)
 	return (int64_t)((now - start) / TICKS_PER_S);
 }
 
-/* Create one directory (UTF-8 path); 0 when it exists now, else a negative errno. */
-static int make_dir(const char *dir)
-{
-	wchar_t *w = win_wide(dir);
-	int rc = 0;
-
-	if (w == NULL)
-		return -errno;
-	if (!CreateDirectoryW(w, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
-		rc = win_error(GetLastError());
-	free(w);
-	return rc;
-}
-
-/* mkdir -p: parents first (their errors show in the last step), '/' or '\'. */
-int make_dirs(const char *dir)
-{
-	char buf[CLI_PATH_MAX];
-	int rc;
-
-	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/' && *p != '\\')
-			continue;
-		*p = '\0';
-		/* "C:" and "\\server\share" are not directories to create */
-		make_dir(buf);
-		*p = '\\';
-	}
-	rc = make_dir(buf);
-	if (rc < 0)
-		errno = -rc;
-	return rc < 0 ? -1 : 0;
-}
-
 /* RUNDIR: $SVCCTL_RUNDIR, else %LOCALAPPDATA%\svcctl. */
 int default_rundir(char *buf, size_t size)
 {

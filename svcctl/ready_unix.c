@@ -100,9 +100,12 @@ static int64_t parent_of(int64_t pid)
 	return ppid;
 }
 
-/* Is pid the server or one of its descendants (or re-parented to us)? */
+/* Is pid the server or one of its descendants (or an orphan re-parented to us)? */
 static int is_descendant(int64_t pid, int64_t server)
 {
+	/* we are the server's parent, never the server */
+	if (pid == (int64_t)getpid())
+		return 0;
 	for (int depth = 0; depth < 64 && pid > 1; depth++) {
 		if (pid == server || pid == (int64_t)getpid())
 			return 1;
@@ -111,7 +114,7 @@ static int is_descendant(int64_t pid, int64_t server)
 	return 0;
 }
 
-/* Read one notify datagram; 1 when READY=1 came from the server's tree. */
+/* Read one notify datagram; 1 READY=1 from the server's tree, 0 not, -1 none queued. */
 static int notify_read(const struct cli *c, struct spawn *sp, int64_t *deadline)
 {
 	char buf[4096], cbuf[CMSG_SPACE(sizeof(struct ucred))];
@@ -124,7 +127,7 @@ static int notify_read(const struct cli *c, struct spawn *sp, int64_t *deadline)
 	ssize_t n = recvmsg(sp->ready_fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
 	if (n < 0)
-		return 0;
+		return -1;
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
 			memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
@@ -138,11 +141,35 @@ static int notify_read(const struct cli *c, struct spawn *sp, int64_t *deadline)
 		snprintf(sp->status, sizeof(sp->status), "%s", m.status);
 	if (m.mainpid && is_descendant(m.mainpid, sp->pid))
 		sp->mainpid = m.mainpid;
+	else if (m.mainpid)
+		say(c, "ignoring MAINPID=%lld: not the server or one of its descendants",
+		    (long long)m.mainpid);
 	if (m.err)
-		sp->exec_err = m.err;
-	if (m.extend_us)
+		sp->notify_err = m.err;
+	/* as systemd: the server has that long from now, never less than before */
+	if (m.extend_us && mono_ms() + m.extend_us / 1000 > *deadline)
 		*deadline = mono_ms() + m.extend_us / 1000;
 	return m.ready;
+}
+
+/* Read the queued datagrams (a bounded batch); 1 once one said READY=1. */
+static int notify_drain(const struct cli *c, struct spawn *sp, int64_t *deadline)
+{
+	int r = 0;
+
+	for (int i = 0; i < 64 && r == 0; i++)
+		r = notify_read(c, sp, deadline);
+	return r > 0;
+}
+
+/* What the server said with ERRNO=, for failure messages ("" when nothing). */
+static const char *errno_note(const struct spawn *sp, char *buf, size_t size)
+{
+	if (sp->notify_err == 0)
+		return "";
+	snprintf(buf, size, "; it reported ERRNO=%d (%s)", sp->notify_err,
+		 strerror(sp->notify_err));
+	return buf;
 }
 
 /* Read the readiness pipe: 1 on a newline, -1 on EOF, 0 for more. */
@@ -184,12 +211,15 @@ static int pidfile_ready(const struct cli *c, struct spawn *sp)
 /* Report a server that died before it was ready; returns EXIT_FAIL. */
 static int died(const struct cli *c, const struct spawn *sp)
 {
+	char note[128];
+
 	if (WIFSIGNALED(sp->wstatus))
-		fail("%s: server pid %lld was killed by signal %d before it was ready", c->path,
-		     (long long)sp->pid, WTERMSIG(sp->wstatus));
+		fail("%s: server pid %lld was killed by signal %d before it was ready%s", c->path,
+		     (long long)sp->pid, WTERMSIG(sp->wstatus), errno_note(sp, note, sizeof(note)));
 	else
-		fail("%s: server pid %lld exited with status %d before it was ready", c->path,
-		     (long long)sp->pid, WEXITSTATUS(sp->wstatus));
+		fail("%s: server pid %lld exited with status %d before it was ready%s", c->path,
+		     (long long)sp->pid, WEXITSTATUS(sp->wstatus),
+		     errno_note(sp, note, sizeof(note)));
 	return EXIT_FAIL;
 }
 
@@ -204,7 +234,7 @@ static int wait_round(const struct cli *c, struct spawn *sp, int pidfd, int64_t 
 	if (poll(pf, 2, left < tick ? (int)(left > 0 ? left : 0) : tick) < 0 && errno != EINTR)
 		return 2 + EXIT_FAIL;
 	if (sp->ready_fd >= 0 && (pf[0].revents & (POLLIN | POLLHUP))) {
-		r = c->notify_fd >= 0 ? pipe_read(sp) : notify_read(c, sp, deadline);
+		r = c->notify_fd >= 0 ? pipe_read(sp) : notify_drain(c, sp, deadline);
 		if (r < 0) {
 			fail("%s: server closed fd %d without saying it was ready", c->path,
 			     c->notify_fd);
@@ -225,7 +255,8 @@ static int wait_round(const struct cli *c, struct spawn *sp, int pidfd, int64_t 
 /* Poll readiness, the child's death and the deadline until one decides. */
 int spawn_wait_ready(const struct cli *c, struct spawn *sp)
 {
-	int64_t deadline = mono_ms() + c->ready_timeout_ms;
+	int64_t start = mono_ms(), deadline = start + c->ready_timeout_ms;
+	char note[128];
 	int pidfd, r = 0;
 
 	if (!c->notify && !c->wait_pidfile)
@@ -239,8 +270,8 @@ int spawn_wait_ready(const struct cli *c, struct spawn *sp)
 		return 0;
 	if (r > 1)
 		return r - 2;
-	fail("%s: server pid %lld not ready after %lldms", c->path, (long long)sp->pid,
-	     (long long)c->ready_timeout_ms);
+	fail("%s: server pid %lld not ready after %lldms%s", c->path, (long long)sp->pid,
+	     (long long)(mono_ms() - start), errno_note(sp, note, sizeof(note)));
 	return EXIT_FAIL;
 }
 

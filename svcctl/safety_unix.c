@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -174,19 +173,17 @@ static int split_path(const char *path, struct walk *w, char *base, size_t bsize
 /* The service user of -u USER[:GROUP], trusted like root; 0 or an exit code. */
 static int service_user(const struct cli *c, struct trust *t)
 {
-	char user[256], group[256];
-	struct passwd *pw;
+	struct user_ids u;
+	int rc;
 
 	t->has_user = 0;
 	if (c->user == NULL)
 		return 0;
-	if (svcctl_parse_user(c->user, user, sizeof(user), group, sizeof(group)) < 0 ||
-	    (pw = getpwnam(user)) == NULL) {
-		fail("-u %s: no such user", c->user);
-		return EXIT_USAGE;
-	}
+	rc = lookup_user(c->user, &u);
+	if (rc != 0)
+		return rc;
 	t->has_user = 1;
-	t->uid = pw->pw_uid;
+	t->uid = (uid_t)u.uid;
 	return 0;
 }
 
@@ -218,10 +215,9 @@ int safety_refuse(const struct cli *c)
 	struct trust t;
 	int rc;
 
-	if (geteuid() != 0 || c->allow_unsafe)
-		return 0;
+	/* an unknown -u is an error for everyone, not only for root */
 	rc = service_user(c, &t);
-	if (rc != 0)
+	if (rc != 0 || geteuid() != 0 || c->allow_unsafe)
 		return rc;
 	rc = pidfile_risk(c->path, &t, why, sizeof(why));
 	if (rc == 0)

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,36 +44,28 @@ struct child_plan {
 	int readyfd; /* readiness pipe end to place at c->notify_fd, or -1 */
 	int gofd;    /* the child waits for a byte here before it goes on, or -1 */
 	const char *notify_socket;
+	char exe[CLI_PATH_MAX]; /* COMMAND, relative paths made absolute */
 };
 
-/* Look up -u USER[:GROUP]; returns 0, or an exit code after a message. */
+/* Look up -u USER[:GROUP] for the child; returns 0, or an exit code after a message. */
 static int lookup_creds(const struct cli *c, struct creds *cr)
 {
-	char user[256], group[256];
-	struct passwd *pw;
-	struct group *gr;
+	struct user_ids u;
+	int rc;
 
 	memset(cr, 0, sizeof(*cr));
 	if (c->user == NULL)
 		return 0;
-	if (svcctl_parse_user(c->user, user, sizeof(user), group, sizeof(group)) < 0 ||
-	    (pw = getpwnam(user)) == NULL) {
-		fail("-u %s: no such user", c->user);
-		return EXIT_USAGE;
-	}
-	cr->uid = pw->pw_uid;
-	cr->gid = pw->pw_gid;
-	if (group[0] && (gr = getgrnam(group)) == NULL) {
-		fail("-u %s: no such group \"%s\"", c->user, group);
-		return EXIT_USAGE;
-	}
-	if (group[0])
-		cr->gid = gr->gr_gid;
+	rc = lookup_user(c->user, &u);
+	if (rc != 0)
+		return rc;
+	cr->uid = (uid_t)u.uid;
+	cr->gid = (gid_t)u.gid;
 	if (geteuid() != 0 && (cr->uid != geteuid() || cr->gid != getegid())) {
 		fail("-u %s: only root may run a server as another user", c->user);
 		return EXIT_PRIV;
 	}
-	snprintf(cr->name, sizeof(cr->name), "%s", user);
+	snprintf(cr->name, sizeof(cr->name), "%s", u.name);
 	cr->set = geteuid() == 0;
 	return 0;
 }
@@ -192,7 +183,7 @@ static void __attribute__((noreturn)) child_run(struct child_plan *pl)
 			child_fail(pl, S_ENV);
 	if (pl->notify_socket && setenv("NOTIFY_SOCKET", pl->notify_socket, 1) < 0)
 		child_fail(pl, S_ENV);
-	execvp(c->argv[0], c->argv);
+	execvp(pl->exe, c->argv);
 	child_fail(pl, S_EXEC);
 }
 
@@ -277,6 +268,29 @@ static int fork_child(struct child_plan *pl, struct spawn *sp, int (*started)(vo
 	return rc;
 }
 
+/*
+ * COMMAND as exec will see it after the child's chdir: a relative path
+ * with a '/' is taken from our working directory, bare names from PATH.
+ */
+static int resolve_exe(const char *cmd, char *exe, size_t size)
+{
+	char cwd[CLI_PATH_MAX];
+	int n;
+
+	if (cmd[0] == '/' || strchr(cmd, '/') == NULL)
+		n = snprintf(exe, size, "%s", cmd);
+	else if (getcwd(cwd, sizeof(cwd)) == NULL)
+		n = -1;
+	else
+		n = snprintf(exe, size, "%s/%s", cwd, cmd);
+	if (n < 0 || (size_t)n >= size) {
+		fail("%s: cannot resolve against the working directory: %s", cmd,
+		     n < 0 ? strerror(errno) : strerror(ENAMETOOLONG));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
 /* Start a plan and an empty spawn record; returns 0 or an exit code. */
 static int plan_init(const struct cli *c, int detach, struct child_plan *pl, struct spawn *sp)
 {
@@ -286,6 +300,8 @@ static int plan_init(const struct cli *c, int detach, struct child_plan *pl, str
 	pl->readyfd = pl->gofd = -1;
 	memset(sp, 0, sizeof(*sp));
 	sp->ready_fd = sp->child_fd = -1;
+	if (resolve_exe(c->argv[0], pl->exe, sizeof(pl->exe)) != 0)
+		return EXIT_FAIL;
 	return lookup_creds(c, &pl->cr);
 }
 

@@ -21,7 +21,10 @@ expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" -t 10x
 expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" --retry TERM/x
 expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" --retry 5/5
 expect_rc 2 "$SVCCTL" stop -p "$T/a.pid" --json
-expect_rc 2 "$SVCCTL" status -p "$T/a.pid" -u nobody
+expect_rc 2 "$SVCCTL" status -p "$T/a.pid" -C /
+grep -q 'invalid option "-C"' "$T/err" || fail "rejected option not named: $(cat "$T/err")"
+expect_rc 2 "$SVCCTL" status -p "$T/a.pid" -u no-such-user-here
+expect_rc 3 "$SVCCTL" status -p "$T/a.pid" -u nobody
 expect_rc 2 "$SVCCTL" start -p "$T/a.pid"
 expect_rc 2 "$SVCCTL" start -p "$T/a.pid" --umask 999 -- /bin/true
 expect_rc 2 "$SVCCTL" start -p "$T/a.pid" -e NOEQUALS -- /bin/true
@@ -29,7 +32,8 @@ expect_rc 2 "$SVCCTL" start -p "$T/a.pid" --notify fd:1 -- /bin/true
 expect_rc 2 "$SVCCTL" start -p "$T/a.pid" --ready-timeout soon -- /bin/true
 expect_rc 2 "$SVCCTL" start -p "$T/a.pid" -u no-such-user-here -- /bin/true
 expect_rc 2 "$SVCCTL" start ../evil -- /bin/true
-expect_rc 2 "$SVCCTL" run -p "$T/a.pid" -w forever -- /bin/true
+expect_rc 2 "$SVCCTL" run -p "$T/a.pid" -w never -- /bin/true
+expect_rc 2 "$SVCCTL" run -p "$T/a.pid" -w -- /bin/true
 expect_rc 2 "$SVCCTL" list extra
 grep -q "usage: svcctl list" "$T/err" || fail "bad list arguments print no usage line"
 [ ! -e "$T/a.pid" ] || fail "a usage error created a pidfile"

@@ -53,6 +53,23 @@ chmod 644 "$T/notexec"
 expect_rc 5 "$SVCCTL" start -p "$P" -- "$T/notexec"
 expect_rc 1 "$SVCCTL" start -p "$P" -C "$T/no-such-dir" -- "$SERVER" -m "$T"
 [ ! -e "$P" ] || fail "failed start left a pidfile"
+# a relative COMMAND with a '/' runs from our directory, not from / or -C DIR
+mkdir "$T/bin" "$T/elsewhere"
+ln -s "$SERVER" "$T/bin/server"
+cd "$T"
+expect_rc 0 "$SVCCTL" start -p "$P" -- ./bin/server -m "$T"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+expect_rc 0 "$SVCCTL" start -p "$P" -C "$T/elsewhere" -- bin/server -m "$T"
+[ "$(readlink "/proc/$(head -1 "$P")/cwd")" = "$T/elsewhere" ] || fail "-C not applied"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+expect_rc 5 "$SVCCTL" start -p "$P" -- ./bin/no-such-server -m "$T"
+grep -q "bin/no-such-server" "$T/err" || fail "exec failure does not name COMMAND"
+cd /
+# a bare name still goes through PATH
+expect_rc 0 env PATH="$T/bin:$PATH" "$SVCCTL" start -p "$P" -- server -m "$T"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+expect_rc 5 env PATH="$T/elsewhere" "$SVCCTL" start -p "$P" -- server -m "$T"
+[ ! -e "$P" ] || fail "failed start left a pidfile"
 # NAME form under RUNDIR, created on demand
 expect_rc 0 "$SVCCTL" start -d "$T/run/sub" web -- "$SERVER" -m "$T"
 [ -s "$T/run/sub/web.pid" ] || fail "NAME did not map to RUNDIR/NAME.pid"

@@ -41,4 +41,14 @@ dt=$(($(now_ms) - t0))
 [ "$dt" -lt 700 ] || fail "run -w took ${dt}ms after the holder finished"
 ok "run -w acquired after ${dt}ms (holder had ~400ms left)"
 wait "$holder" || fail "the holding run failed"
+# -w forever: as long as it takes, woken when the holder goes
+"$SVCCTL" run -p "$P" -- sh -c 'sleep 1.2; : "$0"' "$T" &
+holder=$!
+sleep 0.2
+t0=$(now_ms)
+expect_rc 0 "$SVCCTL" run -p "$P" -w forever -- /bin/true
+dt=$(($(now_ms) - t0))
+[ "$dt" -ge 800 ] && [ "$dt" -lt 1500 ] || fail "run -w forever acquired after ${dt}ms"
+ok "run -w forever acquired after ${dt}ms (holder had ~1000ms left)"
+wait "$holder" || fail "the holding run failed"
 finish

@@ -108,6 +108,10 @@ chown nobody "$P"
 refused "owned by a user other than root and the service user" "$P"
 refused "owned by a user other than root and the service user" "$P" -u daemon
 accepted "$P" -u nobody
+expect_rc 0 "$SVCCTL" status -p "$P" -u nobody
+expect_rc 4 "$SVCCTL" status -p "$P" -u daemon
+grep -q "owned by a user other than root and the service user" "$T/err" ||
+	fail "status -u daemon: $(cat "$T/err")"
 chown root "$P"
 chmod 666 "$P"
 refused "the pidfile is writable by others" "$P"

@@ -50,6 +50,11 @@ grep -q "still running" "$T/err" || fail "no message for a survivor"
 # --test says what it would do and does nothing
 expect_rc 0 "$SVCCTL" stop -p "$P" --test
 grep -q "would stop pid $pid" "$T/out" && alive "$pid" || fail "--test acted"
+expect_rc 0 "$SVCCTL" restart -p "$P" --test -- "$SERVER" -m "$T"
+grep -q "would stop pid $pid" "$T/out" && alive "$pid" && [ "$(head -1 "$P")" = "$pid" ] ||
+	fail "restart --test acted"
+expect_rc 0 "$SVCCTL" restart -p "$T/none.pid" --test -- "$SERVER" -m "$T"
+[ ! -e "$T/none.pid" ] || fail "restart --test started a server"
 # forever: TERM/200ms/forever keeps resending; KILL ends it
 "$SVCCTL" stop -p "$P" --retry TERM/200ms/forever >"$T/fo" 2>&1 &
 fpid=$!

@@ -2,7 +2,8 @@
  * svcctl-example-server: a small server for tests, the demo and the
  * benchmarks.  It can write its own pidfile, daemonize, ignore SIGTERM,
  * delay its exit, count SIGHUPs into a file, signal readiness over
- * $NOTIFY_SOCKET or a pipe, and exit at once with a given code.
+ * $NOTIFY_SOCKET or a pipe (with ERRNO=, EXTEND_TIMEOUT_USEC= and MAINPID=
+ * as asked), hand the main role to a child, and exit at once with a code.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +26,12 @@ struct conf {
 	const char *pidfile, *hup_file, *message, *status;
 	int daemonize, ignore_term, no_ready, ready_fd, exit_now, exit_code;
 	int64_t exit_delay_ms, ready_delay_ms;
+	int64_t err, fail_err, extend_us, mainpid; /* sd_notify extras, 0 = none */
+	int main_child;
 };
+
+/* Long options without a short form. */
+enum { O_ERRNO = 256, O_FAIL_ERRNO, O_EXTEND, O_MAINPID, O_MAIN_CHILD };
 
 static volatile sig_atomic_t got_term, got_hup;
 
@@ -54,20 +61,51 @@ static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr, "usage: svcctl-example-server [-p PIDFILE] [-D] [-T] [-x DELAY] [-H FILE]\n"
 			"       [-r DELAY] [--ready-fd N] [--no-ready] [--status TEXT] [-e CODE]\n"
-			"       [-m TEXT]\n");
+			"       [-m TEXT] [--errno N] [--fail-errno N] [--extend USEC]\n"
+			"       [--mainpid PID] [--main-child]\n");
 	exit(2);
+}
+
+/* Apply one of the sd_notify extras (long options only); 0 when invalid. */
+static int notify_opt(struct conf *cf, int o, const char *arg)
+{
+	switch (o) {
+	case O_ERRNO:
+		return svcctl_parse_int(arg, 1, 4095, &cf->err) == 0;
+	case O_FAIL_ERRNO:
+		return svcctl_parse_int(arg, 1, 4095, &cf->fail_err) == 0;
+	case O_EXTEND:
+		return svcctl_parse_int(arg, 1, INT64_MAX, &cf->extend_us) == 0;
+	case O_MAINPID:
+		return svcctl_parse_int(arg, 1, INT32_MAX, &cf->mainpid) == 0;
+	case O_MAIN_CHILD:
+		cf->main_child = 1;
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* Parse the command line into *cf; exits 2 on bad arguments. */
 static void parse_args(int argc, char **argv, struct conf *cf)
 {
-	static const struct option lo[] = {
-	    {"pidfile", 1, NULL, 'p'},     {"daemonize", 0, NULL, 'D'},
-	    {"ignore-term", 0, NULL, 'T'}, {"exit-delay", 1, NULL, 'x'},
-	    {"hup-file", 1, NULL, 'H'},    {"ready-delay", 1, NULL, 'r'},
-	    {"ready-fd", 1, NULL, 'f'},    {"no-ready", 0, NULL, 'N'},
-	    {"status", 1, NULL, 's'},      {"exit", 1, NULL, 'e'},
-	    {"message", 1, NULL, 'm'},     {NULL, 0, NULL, 0}};
+	static const struct option lo[] = {{"pidfile", 1, NULL, 'p'},
+					   {"daemonize", 0, NULL, 'D'},
+					   {"ignore-term", 0, NULL, 'T'},
+					   {"exit-delay", 1, NULL, 'x'},
+					   {"hup-file", 1, NULL, 'H'},
+					   {"ready-delay", 1, NULL, 'r'},
+					   {"ready-fd", 1, NULL, 'f'},
+					   {"no-ready", 0, NULL, 'N'},
+					   {"status", 1, NULL, 's'},
+					   {"exit", 1, NULL, 'e'},
+					   {"message", 1, NULL, 'm'},
+					   {"errno", 1, NULL, O_ERRNO},
+					   {"fail-errno", 1, NULL, O_FAIL_ERRNO},
+					   {"extend", 1, NULL, O_EXTEND},
+					   {"mainpid", 1, NULL, O_MAINPID},
+					   {"main-child", 0, NULL, O_MAIN_CHILD},
+					   {NULL, 0, NULL, 0}};
 	int64_t v;
 	int o;
 
@@ -114,7 +152,7 @@ static void parse_args(int argc, char **argv, struct conf *cf)
 			cf->message = optarg;
 			break;
 		default:
-			ok = 0;
+			ok = notify_opt(cf, o, optarg);
 		}
 		if (!ok)
 			usage();
@@ -162,15 +200,39 @@ static void daemonize(void)
 		_exit(0);
 }
 
-/* Signal readiness the ways the environment and options ask for. */
-static void ready(const struct conf *cf)
+/* Ask for more time first (--extend), or report failure and die (--fail-errno). */
+static void before_ready(const struct conf *cf)
 {
 	char msg[512];
 
+	if (cf->extend_us) {
+		snprintf(msg, sizeof(msg), "EXTEND_TIMEOUT_USEC=%lld", (long long)cf->extend_us);
+		notify(msg);
+	}
+	sleep_ms(cf->ready_delay_ms);
+	if (cf->fail_err == 0)
+		return;
+	snprintf(msg, sizeof(msg), "ERRNO=%lld\n%s%s", (long long)cf->fail_err,
+		 cf->status ? "STATUS=" : "", cf->status ? cf->status : "");
+	notify(msg);
+	exit(1);
+}
+
+/* Signal readiness the ways the environment and options ask for. */
+static void ready(const struct conf *cf)
+{
+	char msg[512], err[32] = "";
+
+	before_ready(cf);
+	if (cf->err)
+		snprintf(err, sizeof(err), "ERRNO=%lld\n", (long long)cf->err);
+	/* --no-ready --errno N: the errno alone, and no readiness */
+	if (cf->no_ready && cf->err)
+		notify(err);
 	if (cf->no_ready)
 		return;
-	sleep_ms(cf->ready_delay_ms);
-	snprintf(msg, sizeof(msg), "READY=1\nMAINPID=%d\n%s%s", (int)getpid(),
+	snprintf(msg, sizeof(msg), "READY=1\nMAINPID=%lld\n%s%s%s",
+		 cf->mainpid ? (long long)cf->mainpid : (long long)getpid(), err,
 		 cf->status ? "STATUS=" : "", cf->status ? cf->status : "");
 	notify(msg);
 	if (cf->ready_fd >= 0) {
@@ -178,6 +240,21 @@ static void ready(const struct conf *cf)
 			fprintf(stderr, "svcctl-example-server: ready fd: %s\n", strerror(errno));
 		close(cf->ready_fd);
 	}
+}
+
+/* --main-child: fork; the parent waits and exits as the child, which serves. */
+static void hand_to_child(void)
+{
+	pid_t pid = fork();
+	int status = 0;
+
+	if (pid < 0)
+		exit(1);
+	if (pid == 0)
+		return;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
 /* Write the number of SIGHUPs received so far into the counter file. */
@@ -229,6 +306,8 @@ int main(int argc, char **argv)
 	}
 	if (cf.daemonize)
 		daemonize();
+	if (cf.main_child)
+		hand_to_child();
 	setup_signals(&cf, &old);
 	if (cf.pidfile) {
 		memset(&holder, 0, sizeof(holder));
