@@ -54,9 +54,11 @@ static int read_proc_stat(const char *path, int *dying, uint64_t *start)
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		n = -errno; /* ESRCH: reaped between open() and read() */
 	close(fd);
 	if (n <= 0)
-		return -EIO;
+		return n < 0 ? (int)n : -ESRCH;
 	buf[n] = '\0';
 	/* the command name may hold ')' and blanks: the last ')' ends it */
 	p = strrchr(buf, ')');
@@ -109,9 +111,12 @@ int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
 	if (rc == 0 && proc_is_ours())
 		return dying ? PLATFORM_PROC_ZOMBIE : PLATFORM_PROC_ALIVE;
 	*start = 0;
-	if (rc == -ENOENT && proc_is_ours())
-		return PLATFORM_PROC_DEAD; /* exited and reaped since kill() */
-	return PLATFORM_PROC_ALIVE;        /* kill() is all we can trust */
+	/* exited and reaped since kill(): never call that alive */
+	if ((rc == -ENOENT || rc == -ESRCH) && proc_is_ours())
+		return PLATFORM_PROC_DEAD;
+	if (rc < 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		return PLATFORM_PROC_DEAD;
+	return PLATFORM_PROC_ALIVE; /* kill() is all we can trust */
 }
 
 int platform_self_start(uint64_t *start)

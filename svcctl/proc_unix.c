@@ -161,27 +161,17 @@ uint64_t proc_start(int64_t pid)
 	return v;
 }
 
-/* System uptime minus the process start time, both from /proc. */
+/* Time since boot (the clock /proc's start times count in) minus the start. */
 int64_t proc_uptime(int64_t pid, uint64_t start)
 {
-	double up = 0;
 	long tck = sysconf(_SC_CLK_TCK);
-	FILE *f;
+	struct timespec up;
 
 	if (start == 0)
 		start = proc_start(pid);
-	f = fopen("/proc/uptime", "re");
-	if (f == NULL || start == 0 || tck <= 0) {
-		if (f)
-			fclose(f);
+	if (start == 0 || tck <= 0 || clock_gettime(CLOCK_BOOTTIME, &up) < 0)
 		return -1;
-	}
-	if (fscanf(f, "%lf", &up) != 1)
-		up = 0;
-	fclose(f);
-	if (up <= 0)
-		return -1;
-	return (int64_t)up - (int64_t)(start / (uint64_t)tck);
+	return (int64_t)up.tv_sec - (int64_t)(start / (uint64_t)tck);
 }
 
 /* RUNDIR: $SVCCTL_RUNDIR, /run/svcctl for root, else $XDG_RUNTIME_DIR/svcctl. */

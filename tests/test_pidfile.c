@@ -210,6 +210,32 @@ static void test_touch(void)
 	th_dir_done(&d);
 }
 
+static void test_release_slow_paths(void)
+{
+	struct th_dir d;
+	struct svcctl_lock *lk;
+	char p[PATH_MAX], buf[64];
+	int fd;
+
+	th_dir_new(&d);
+	th_path(&d, "a.pid", p);
+	/* touched: size and inode are ours, the mtime is not what we wrote */
+	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_write_locked(p, NULL, &lk, NULL), 0);
+	usleep(2000);
+	CU_ASSERT_EQUAL(svcctl_lock_touch(lk), 0);
+	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
+	CU_ASSERT_EQUAL(access(p, F_OK), -1);
+	/* rewritten in place with another pid: same inode, not ours */
+	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_write_locked(p, NULL, &lk, NULL), 0);
+	fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, "4242\n", 5), 5);
+	close(fd);
+	CU_ASSERT_EQUAL(svcctl_lock_release(lk), SVCCTL_E_ROGUE);
+	CU_ASSERT(th_read(p, buf, sizeof(buf)) == 5 && strcmp(buf, "4242\n") == 0);
+	th_dir_done(&d);
+}
+
 static void test_bad_arguments(void)
 {
 	struct th_dir d;
@@ -237,8 +263,8 @@ CU_pSuite test_pidfile_suite(void)
 	    {"a forked child's release leaves the parent's files", test_fork_child_release},
 	    {"a reused pid is stale", test_pid_reuse},
 	    {"other boot is stale; other host is remote until aged", test_other_boot_and_host},
-	    {"touch refreshes the mtime", test_touch},
-	    {"bad arguments", test_bad_arguments},
+	    {"touch refreshes the mtime", test_touch},		{"release after touch, and after an in-place rewrite", test_release_slow_paths},
+		{"bad arguments", test_bad_arguments},
 	    {NULL, NULL}};
 
 	return th_add_suite("pidfile", cases);
