@@ -21,6 +21,9 @@ struct svcctl_lock {
 /* Defaults applied to a NULL or zeroed struct svcctl_opts. */
 struct svcctl_opts svcctl_opts_defaults(const struct svcctl_opts *opts);
 
+/* path followed by suffix, in a new allocation, or NULL. */
+char *svcctl_path_with(const char *path, const char *suffix);
+
 /* "<path>.lock" in a new allocation, or NULL. */
 char *svcctl_lock_path(const char *path);
 

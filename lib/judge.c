@@ -23,16 +23,21 @@ struct svcctl_opts svcctl_opts_defaults(const struct svcctl_opts *opts)
 	return o;
 }
 
-char *svcctl_lock_path(const char *path)
+char *svcctl_path_with(const char *path, const char *suffix)
 {
-	size_t n = strlen(path);
-	char *p = malloc(n + sizeof(".lock"));
+	size_t n = strlen(path), m = strlen(suffix) + 1;
+	char *p = malloc(n + m);
 
 	if (p) {
 		memcpy(p, path, n);
-		memcpy(p + n, ".lock", sizeof(".lock"));
+		memcpy(p + n, suffix, m);
 	}
 	return p;
+}
+
+char *svcctl_lock_path(const char *path)
+{
+	return svcctl_path_with(path, ".lock");
 }
 
 char *svcctl_parent_dir(const char *path)

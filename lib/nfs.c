@@ -41,17 +41,15 @@ static int backoff(int64_t deadline, int64_t timeout_ms, int *ms)
 	return 0;
 }
 
-/* "<lockpath>.break" in a new allocation. */
-static char *break_path(const char *lockpath)
+/* Publish a record at path; *id gets the file's identity. */
+static int publish(const char *path, const char *rec, size_t len, struct platform_fileid *id)
 {
-	size_t n = strlen(lockpath);
-	char *p = malloc(n + sizeof(".break"));
+	struct platform_filemeta meta;
+	int rc = platform_publish_meta(path, rec, len, 0644, &meta);
 
-	if (p) {
-		memcpy(p, lockpath, n);
-		memcpy(p + n, ".break", sizeof(".break"));
-	}
-	return p;
+	if (rc == 0)
+		*id = meta.id;
+	return rc;
 }
 
 /*
@@ -64,7 +62,7 @@ static int take_break(const char *bp, const char *rec, size_t len, struct platfo
 		      const struct svcctl_opts *o)
 {
 	for (int tries = 0; tries < 10000; tries++) {
-		int rc = platform_publish(bp, rec, len, 0644, id);
+		int rc = publish(bp, rec, len, id);
 
 		if (rc != -EEXIST)
 			return rc;
@@ -82,7 +80,7 @@ static int break_stale(const char *lockpath, const char *rec, size_t len,
 		       const struct svcctl_opts *o, struct svcctl_pidinfo *holder)
 {
 	struct platform_fileid id;
-	char *bp = break_path(lockpath);
+	char *bp = svcctl_path_with(lockpath, ".break");
 	int rc;
 
 	if (bp == NULL)
@@ -106,7 +104,7 @@ int svcctl_nfs_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
 	if (len < 0)
 		return len;
 	for (;;) {
-		rc = platform_publish(lk->lockpath, buf, (size_t)len, 0644, &lk->lock_id);
+		rc = publish(lk->lockpath, buf, (size_t)len, &lk->lock_id);
 		if (rc == 0) {
 			lk->nfs = 1;
 			return 0;

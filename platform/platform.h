@@ -93,12 +93,8 @@ int platform_read_file(const char *path, char *buf, size_t size, size_t *len,
 /*
  * Publish data at path atomically with the given mode: the file appears
  * whole or not at all, and never replaces an existing one (-EEXIST).
- * *id gets the identity of the published file.
+ * *meta gets the identity, size and mtime of the published file.
  */
-int platform_publish(const char *path, const char *data, size_t len, int mode,
-		     struct platform_fileid *id);
-
-/* platform_publish() giving the published file's whole *meta. */
 int platform_publish_meta(const char *path, const char *data, size_t len, int mode,
 			  struct platform_filemeta *meta);
 

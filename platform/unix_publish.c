@@ -144,14 +144,3 @@ int platform_publish_meta(const char *path, const char *data, size_t len, int mo
 #endif
 	return publish_named(path, data, len, mode, meta);
 }
-
-int platform_publish(const char *path, const char *data, size_t len, int mode,
-		     struct platform_fileid *id)
-{
-	struct platform_filemeta meta;
-	int rc = platform_publish_meta(path, data, len, mode, &meta);
-
-	if (rc == 0)
-		*id = meta.id;
-	return rc;
-}

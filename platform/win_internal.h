@@ -41,4 +41,10 @@ int platform_win_remove(HANDLE h, const char *path);
 /* Write all of data to h. */
 int platform_win_write_all(HANDLE h, const char *data, size_t len);
 
+/* 100 ns FILETIME ticks between 1601-01-01 and the Unix epoch. */
+#define EPOCH_DIFF_100NS 116444736000000000ULL
+
+/* A FILETIME as a 64-bit count of 100 ns ticks since 1601. */
+uint64_t platform_win_ticks(FILETIME ft);
+
 #endif /* SVCCTL_PLATFORM_WIN_INTERNAL_H */

@@ -6,7 +6,7 @@
  * temporary file through its handle, never replacing an existing one; a
  * file is removed by renaming it aside and then deleting it, so its name
  * is free at once even while others still hold it open.  The adjacent lock
- * is in windows_lock.c.
+ * is in windows_lock.c, processes and the host in windows_proc.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +14,6 @@
 
 #include "svcctl/pidfile.h"
 #include "win_internal.h"
-
-/* 100 ns FILETIME ticks between 1601-01-01 and the Unix epoch. */
-#define EPOCH_DIFF_100NS 116444736000000000ULL
 
 /* Open for everything: no other opener is ever refused by our share mode. */
 #define SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
@@ -87,8 +84,7 @@ int platform_win_last_error(void)
 	return platform_win_error(GetLastError());
 }
 
-/* A FILETIME as a 64-bit count of 100 ns ticks since 1601. */
-static uint64_t ft_ticks(FILETIME ft)
+uint64_t platform_win_ticks(FILETIME ft)
 {
 	return ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
 }
@@ -153,7 +149,7 @@ int platform_win_meta(HANDLE h, struct platform_filemeta *meta)
 		return SVCCTL_E_UNSAFE;
 	meta->id.dev = fi.dwVolumeSerialNumber;
 	meta->id.ino = ((uint64_t)fi.nFileIndexHigh << 32) | fi.nFileIndexLow;
-	meta->mtime_ns = ((int64_t)ft_ticks(fi.ftLastWriteTime) - (int64_t)EPOCH_DIFF_100NS) * 100;
+	meta->mtime_ns = ((int64_t)platform_win_ticks(fi.ftLastWriteTime) - (int64_t)EPOCH_DIFF_100NS) * 100;
 	meta->mtime_ms = meta->mtime_ns / 1000000;
 	meta->size = ((int64_t)fi.nFileSizeHigh << 32) | fi.nFileSizeLow;
 	return 0;
@@ -220,140 +216,6 @@ int platform_win_remove(HANDLE h, const char *path)
 	/* if it cannot move aside, deletion alone still frees it later */
 	rename_handle(h, path, suffix);
 	return delete_on_close(h);
-}
-
-/* ---- processes and host ---- */
-
-int64_t platform_self_pid(void)
-{
-	return GetCurrentProcessId();
-}
-
-int64_t platform_pid_max(void)
-{
-	return UINT32_MAX; /* a DWORD */
-}
-
-/* The creation time of an open process, in 100 ns ticks since 1601. */
-static void proc_start(HANDLE h, uint64_t *start)
-{
-	FILETIME created, exited, kernel, user;
-
-	if (GetProcessTimes(h, &created, &exited, &kernel, &user))
-		*start = ft_ticks(created);
-}
-
-/*
- * A process we may not wait on is alive, as EPERM is on Unix; a handle
- * with less access may still tell its start time, and an exit code other
- * than STILL_ACTIVE proves it exited.
- */
-static int proc_denied(DWORD pid, uint64_t *start)
-{
-	HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
-	DWORD code = STILL_ACTIVE;
-	int rc = PLATFORM_PROC_ALIVE;
-
-	if (h == NULL)
-		return rc;
-	if (GetExitCodeProcess(h, &code) && code != STILL_ACTIVE)
-		rc = PLATFORM_PROC_ZOMBIE;
-	else
-		proc_start(h, start);
-	CloseHandle(h);
-	return rc;
-}
-
-int platform_proc_check(int64_t pid, uint64_t *start)
-{
-	DWORD access = PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE;
-	HANDLE h;
-	int rc;
-
-	*start = 0;
-	if (pid <= 0 || pid > (int64_t)UINT32_MAX)
-		return PLATFORM_PROC_DEAD;
-	h = OpenProcess(access, FALSE, (DWORD)pid);
-	if (h == NULL) {
-		DWORD e = GetLastError();
-
-		if (e == ERROR_INVALID_PARAMETER)
-			return PLATFORM_PROC_DEAD; /* no such process */
-		return e == ERROR_ACCESS_DENIED ? proc_denied((DWORD)pid, start)
-						: platform_win_error(e);
-	}
-	/* signalled: it exited, and its object lives on while someone holds it */
-	switch (WaitForSingleObject(h, 0)) {
-	case WAIT_TIMEOUT:
-		proc_start(h, start);
-		rc = PLATFORM_PROC_ALIVE;
-		break;
-	case WAIT_OBJECT_0:
-		rc = PLATFORM_PROC_ZOMBIE;
-		break;
-	default:
-		rc = platform_win_last_error();
-	}
-	CloseHandle(h);
-	return rc;
-}
-
-int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
-{
-	(void)expect; /* OpenProcess answers for this system's processes only */
-	return platform_proc_check(pid, start);
-}
-
-int platform_self_start(uint64_t *start)
-{
-	if (platform_proc_check(platform_self_pid(), start) < 0)
-		*start = 0;
-	return 0;
-}
-
-int platform_hostname(char *buf, size_t size)
-{
-	wchar_t w[256];
-	char u[1024];
-	DWORD n = sizeof(w) / sizeof(w[0]);
-
-	if (size == 0)
-		return -EINVAL;
-	if (!GetComputerNameExW(ComputerNameDnsHostname, w, &n))
-		return platform_win_last_error();
-	if (WideCharToMultiByte(CP_UTF8, 0, w, -1, u, sizeof(u), NULL, NULL) <= 0)
-		return platform_win_last_error();
-	snprintf(buf, size, "%s", u);
-	return 0;
-}
-
-int platform_boot_id(char *buf, size_t size)
-{
-	/* none: a creation time (start=) already differs across boots */
-	if (size > 0)
-		buf[0] = '\0';
-	return 0;
-}
-
-int platform_pid_ns(char *buf, size_t size)
-{
-	/* one pid space per host */
-	if (size > 0)
-		buf[0] = '\0';
-	return 0;
-}
-
-int64_t platform_now_ms(void)
-{
-	FILETIME ft;
-
-	GetSystemTimePreciseAsFileTime(&ft);
-	return (int64_t)((ft_ticks(ft) - EPOCH_DIFF_100NS) / 10000);
-}
-
-int64_t platform_mono_ms(void)
-{
-	return (int64_t)GetTickCount64();
 }
 
 /* ---- files ---- */
@@ -429,17 +291,6 @@ int platform_win_write_all(HANDLE h, const char *data, size_t len)
 		len -= n;
 	}
 	return 0;
-}
-
-int platform_publish(const char *path, const char *data, size_t len, int mode,
-		     struct platform_fileid *id)
-{
-	struct platform_filemeta meta;
-	int rc = platform_publish_meta(path, data, len, mode, &meta);
-
-	if (rc == 0)
-		*id = meta.id;
-	return rc;
 }
 
 int platform_publish_meta(const char *path, const char *data, size_t len, int mode,

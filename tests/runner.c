@@ -19,7 +19,7 @@ static const struct {
     {"liveness", test_liveness_suite},
     {"badcontent", test_badcontent_suite},
     {"torture", test_torture_suite},
-	{"extras", test_extras_suite},
+    {"extras", test_extras_suite},
 };
 
 int main(int argc, char **argv)

@@ -149,8 +149,8 @@ static void test_nfs_mode(void)
 		struct svcctl_opts w = {.flags = SVCCTL_F_NFS, .timeout_ms = 100};
 
 		_exit(svcctl_pidfile_lock(p, &w, &l2, &h) == SVCCTL_E_TIMEOUT && h.pid == getppid()
-			      ? 0
-			      : 1);
+			  ? 0
+			  : 1);
 	}
 	CU_ASSERT_EQUAL(th_wait(pid), 0);
 	CU_ASSERT_EQUAL(svcctl_lock_touch(lk), 0);
@@ -171,12 +171,12 @@ static void test_nfs_mode(void)
 CU_pSuite test_extras_suite(void)
 {
 	static const struct th_case cases[] = {
-		{"parent directories, safely", test_mkdirs},
-		{"critical section runs, releases, records another pid", test_critical_section},
-		{"is it mine, and the holder's message", test_ownership},
-		{"a holder older than the expiry is reported", test_expiry},
-		{"NFS-safe mode: record, busy, takeover, remote", test_nfs_mode},
-		{NULL, NULL}};
+	    {"parent directories, safely", test_mkdirs},
+	    {"critical section runs, releases, records another pid", test_critical_section},
+	    {"is it mine, and the holder's message", test_ownership},
+	    {"a holder older than the expiry is reported", test_expiry},
+	    {"NFS-safe mode: record, busy, takeover, remote", test_nfs_mode},
+	    {NULL, NULL}};
 
 	return th_add_suite("extras", cases);
 }

@@ -263,8 +263,9 @@ CU_pSuite test_pidfile_suite(void)
 	    {"a forked child's release leaves the parent's files", test_fork_child_release},
 	    {"a reused pid is stale", test_pid_reuse},
 	    {"other boot is stale; other host is remote until aged", test_other_boot_and_host},
-	    {"touch refreshes the mtime", test_touch},		{"release after touch, and after an in-place rewrite", test_release_slow_paths},
-		{"bad arguments", test_bad_arguments},
+	    {"touch refreshes the mtime", test_touch},
+	    {"release after touch, and after an in-place rewrite", test_release_slow_paths},
+	    {"bad arguments", test_bad_arguments},
 	    {NULL, NULL}};
 
 	return th_add_suite("pidfile", cases);

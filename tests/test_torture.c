@@ -158,7 +158,8 @@ static void torture(unsigned flags)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("\n    torture%s: %d procs x %d cycles, %d victims SIGKILLed (%ld inside), "
 	       "counter %ld, violations %ld, %.2f s\n",
-	       flags & SVCCTL_F_NFS ? " (nfs-safe)" : "", procs, cycles, killed, (long)sh->victims_inside, sh->counter, (long)sh->violations,
+	       flags & SVCCTL_F_NFS ? " (nfs-safe)" : "", procs, cycles, killed,
+	       (long)sh->victims_inside, sh->counter, (long)sh->violations,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	CU_ASSERT_EQUAL(failed, 0);
 	CU_ASSERT_EQUAL(sh->violations, 0);
@@ -188,9 +189,9 @@ static void test_torture_nfs(void)
 CU_pSuite test_torture_suite(void)
 {
 	static const struct th_case cases[] = {
-		{"8 processes x 2000 cycles, random SIGKILLs: no overlap", test_torture},
-		{"the same in the NFS-safe mode", test_torture_nfs},
-		{NULL, NULL}};
+	    {"8 processes x 2000 cycles, random SIGKILLs: no overlap", test_torture},
+	    {"the same in the NFS-safe mode", test_torture_nfs},
+	    {NULL, NULL}};
 
 	return th_add_suite("torture", cases);
 }

@@ -109,22 +109,22 @@ static void test_write_takeover_reused(void)
 	tdir_free(dir);
 }
 
-/* platform_publish never replaces an existing file and leaves no temporary. */
+/* platform_publish_meta never replaces an existing file and leaves no temporary. */
 static void test_write_never_replaces(void)
 {
 	char *dir = tdir_new(), *path = tpath(dir, "x.pid");
-	struct platform_fileid id = {0, 0};
+	struct platform_filemeta meta = {{0, 0}, 0, 0, 0};
 	char buf[64];
 
 	CU_ASSERT_EQUAL_FATAL(twrite(path, "4242\n", 5), 0);
-	CU_ASSERT_EQUAL(platform_publish(path, "77\n", 3, 0644, &id), -EEXIST);
+	CU_ASSERT_EQUAL(platform_publish_meta(path, "77\n", 3, 0644, &meta), -EEXIST);
 	CU_ASSERT_EQUAL(tread(path, buf, sizeof(buf)), 5);
 	CU_ASSERT_STRING_EQUAL(buf, "4242\n");
 	CU_ASSERT_EQUAL(tcount(dir), 1);
 	free(path);
 	path = tpath(dir, "y.pid");
-	CU_ASSERT_EQUAL(platform_publish(path, "77\n", 3, 0644, &id), 0);
-	CU_ASSERT(id.ino != 0 || id.dev != 0);
+	CU_ASSERT_EQUAL(platform_publish_meta(path, "77\n", 3, 0644, &meta), 0);
+	CU_ASSERT(meta.id.ino != 0 || meta.id.dev != 0);
 	CU_ASSERT_EQUAL(tread(path, buf, sizeof(buf)), 3);
 	CU_ASSERT_EQUAL(tcount(dir), 2);
 	free(path);
