@@ -38,9 +38,11 @@ enum svcctl_error {
 
 /* What a pidfile says about its server. */
 enum svcctl_state {
-	SVCCTL_ABSENT = 0,      /* no pidfile */
-	SVCCTL_RUNNING = 1,     /* the recorded process is alive and is it */
-	SVCCTL_STALE = 2,       /* dead, zombie, pid reused, or older boot */	SVCCTL_REMOTE = 3,	 /* another host's (or pid namespace's), not aged */
+	SVCCTL_ABSENT = 0,  /* no pidfile */
+	SVCCTL_RUNNING = 1, /* the recorded process is alive and is it */
+	SVCCTL_STALE = 2,
+	/* dead, zombie, pid reused, or older boot */ SVCCTL_REMOTE =
+	    3,                  /* another host's (or pid namespace's), not aged */
 	SVCCTL_DEAD_LOCKED = 4, /* recorded pid dead, lock held by others */
 	SVCCTL_UNKNOWN = 5      /* could not be judged (see the return code) */
 };
@@ -65,19 +67,29 @@ struct svcctl_pidinfo {
 	int64_t pid;                /* first line; always > 1 once parsed */
 	char host[SVCCTL_HOST_MAX]; /* host=, "" when not recorded */
 	uint64_t start;             /* start=, process start time, 0 unknown */
-	char boot[SVCCTL_BOOT_MAX]; /* boot=, boot id, "" when not recorded */	char msg[SVCCTL_MSG_MAX];    /* msg=, one line, "" when none */
-	char pidns[SVCCTL_NS_MAX];   /* pidns=, pid namespace id, "" unknown */
+	char boot[SVCCTL_BOOT_MAX]; /* boot=, boot id, "" when not recorded */
+	char msg[SVCCTL_MSG_MAX];   /* msg=, one line, "" when none */
+	char pidns[SVCCTL_NS_MAX];  /* pidns=, pid namespace id, "" unknown */
 	int64_t mtime_ms;           /* last modification, ms since the epoch */
 	int64_t age_ms;             /* now - mtime_ms, never negative */
 	enum svcctl_state state;    /* set by _state() and on SVCCTL_E_BUSY */
 	enum svcctl_reason reason;  /* why stale, when state is STALE */
-	int lock_held;              /* <path>.lock is held by some process */
+	int lock_held;              /* <path>.lock held: 1 yes, 0 no, -1 not checked */
 };
 
-/* Flags of svcctl_opts.flags. */
-#define SVCCTL_F_MKDIRS 0x1       /* create missing parent directories */
-#define SVCCTL_F_ALLOW_UNSAFE 0x2 /* accept others' writable dirs as root */
-#define SVCCTL_F_NFS 0x4          /* link-count locking, no flock needed */
+/*
+ * Flags of svcctl_opts.flags.
+ * SVCCTL_F_MKDIRS: create missing parent directories (dir_mode, default
+ * 0755), never through a symlink it created and never inside a
+ * world-writable directory without the sticky bit (SVCCTL_E_UNSAFE).
+ * SVCCTL_F_NFS: lock without flock or O_EXCL, for shared storage: the lock
+ * file is itself a record (pid, host, boot) published by link() and
+ * verified by link count; a stale one is removed under <path>.lock.break,
+ * a live one re-tried with backoff until timeout_ms (inotify does not see
+ * other hosts).  Every locker of one path must use the same mode.
+ */
+#define SVCCTL_F_MKDIRS 0x1
+#define SVCCTL_F_NFS 0x4
 
 /*
  * Options of the write and lock calls; NULL means all defaults.
