@@ -194,7 +194,8 @@ static void test_dead_but_locked(void)
 	CU_ASSERT_EQUAL(h.pid, child);
 	/* the grandchild is not our child: kill it and wait for the lock */
 	kill(grandchild, SIGKILL);
-	struct svcctl_opts o = {.timeout_ms = 5000};
+	/* the lock goes when the kernel reaps it; 30 s is only a hang guard */
+	struct svcctl_opts o = {.timeout_ms = 30000};
 	CU_ASSERT_EQUAL(svcctl_pidfile_write_locked(p, &o, &lk, &h), 0);
 	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
 	CU_ASSERT_EQUAL(th_count_entries(d.path), 1);
