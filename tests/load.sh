@@ -29,9 +29,32 @@ mkdir -p "$logs"
 tmp=$(mktemp -d)
 stress=
 builder=
+# running PID: the process exists and is not a zombie.
+running() {
+	st=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${st#Z}" = "$st" ]
+}
+
+# stop_pid PID [-]: TERM the process (or with "-", its process group) each
+# second until it is gone (stress-ng still starting drops a TERM), KILL
+# after 30 s, and reap it.  procps kill: a shell's built-in may refuse a
+# process group.
+stop_pid() {
+	target=$1${2:+ -$1}
+	i=0
+	while running "$1" && [ $i -lt 300 ]; do
+		# shellcheck disable=SC2086 # target is one or two ids
+		[ $((i % 10)) -ne 0 ] || env kill -s TERM -- $target 2>/dev/null || true
+		sleep 0.1
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2086
+	env kill -s KILL -- $target 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
 stop_load() {
-	[ -z "$stress" ] || { kill -TERM "$stress" 2>/dev/null || true; wait "$stress" 2>/dev/null || true; }
-	[ -z "$builder" ] || { kill -TERM -- "-$builder" 2>/dev/null || true; wait "$builder" 2>/dev/null || true; }
+	[ -z "$stress" ] || stop_pid "$stress"
+	[ -z "$builder" ] || stop_pid "$builder" -
 	stress='' builder=''
 	rm -rf "$tmp"
 }
@@ -40,7 +63,7 @@ trap 'exit 130' INT TERM
 
 # the --timeout is a backstop only: the trap stops it
 stress-ng --cpu 2 --io 2 --hdd 1 --hdd-bytes 16m --temp-path "$tmp" \
-	--timeout "$((rounds * 3600))s" >"$logs/stress-ng.log" 2>&1 &
+	--timeout "$(((rounds + 1) * 3600))s" >"$logs/stress-ng.log" 2>&1 &
 stress=$!
 # setsid: the loop and its compilers form a group of their own, stopped as one
 # shellcheck disable=SC2016 # $1 is the inner shell's
