@@ -180,6 +180,9 @@ reuse_race() {
 	if [ "$canary" != "$srv" ]; then
 		echo "skip: $label: pid $srv was not reused (got $canary)"
 	else
+		# the stop has ended: a signal it sent is being logged; the pause
+		# lets the canary's trap write it (load can only hide a signal,
+		# never fail a good run)
 		sleep 0.1
 		before=$FAILS
 		[ "$rc" -eq 0 ] || fail "$label: stop exit $rc: $(cat "$T/race.err")"
