@@ -90,6 +90,8 @@ make_input() {
 		sh -c 'while :; do printf "%s\nstart=1\n" "$2" >"$1"; printf "junk\n" >"$1"
 			: >"$1"; head -c 5000 /dev/zero | tr "\0" 9 >"$1"; done' writer "$P" "$C" &
 		WRITER=$!
+		# a head start only: every state of the file (absent too) has its
+		# expected codes in the row, so load cannot fail it
 		sleep 0.05
 		;;
 	esac
