@@ -230,7 +230,7 @@ static void test_torture_nfs(void)
 CU_pSuite test_torture_suite(void)
 {
 	static const struct th_case cases[] = {
-	    {"workers cycle under random SIGKILLs: no overlap, nothing left", test_torture},
+	    {"8 processes x 2000 cycles, random SIGKILLs: no overlap", test_torture},
 	    {"the same in the NFS-safe mode", test_torture_nfs},
 	    {NULL, NULL}};
 
