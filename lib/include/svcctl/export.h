@@ -1,4 +1,10 @@
-/* Symbol visibility for libsvcctl: only SVCCTL_API symbols are exported. */
+/*
+ * Symbol visibility for libsvcctl: only SVCCTL_API symbols are exported.
+ * The library's objects are compiled once, with SVCCTL_BUILDING, for both
+ * the shared and the static library.  Users of the static library define
+ * SVCCTL_STATIC (its CMake target does) so that Windows does not expect
+ * the functions from a DLL.
+ */
 #ifndef SVCCTL_EXPORT_H
 #define SVCCTL_EXPORT_H
 
