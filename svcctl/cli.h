@@ -183,6 +183,9 @@ int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, in
 /* Wait for the child of spawn_child(); returns its exit code (128+N if killed). */
 int spawn_wait(struct spawn *sp);
 
+/* title_unix.c: show in ps "svcctl VERB: holding PATH (pid PID)". */
+void proc_title_holding(const struct cli *c, int64_t pid);
+
 /* An open handle on a process to signal and wait on (pidfd where possible). */
 struct proc {
 	int64_t pid;

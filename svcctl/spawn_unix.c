@@ -358,6 +358,8 @@ int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, in
 		sigaction(sigs[i], &sa, NULL);
 	rc = fork_child(&pl, sp, started, arg);
 	forward_pid = rc == 0 ? (sig_atomic_t)sp->pid : 0;
+	if (rc == 0)
+		proc_title_holding(c, sp->pid);
 	return rc;
 }
 
