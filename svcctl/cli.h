@@ -24,7 +24,7 @@
 /* Option groups: which verbs accept which options. */
 #define OPT_TARGET 0x01  /* -p, NAME */
 #define OPT_RUNDIR 0x02  /* -d */
-#define OPT_START 0x04   /* -u -C -o --umask -e --foreground readiness */
+#define OPT_START 0x04   /* -C -o -e --umask --foreground readiness */
 #define OPT_STOP 0x08    /* -t --retry --group --test */
 #define OPT_SIGNAL 0x10  /* -s */
 #define OPT_JSON 0x20    /* --json */
@@ -88,8 +88,9 @@ struct cli_cmd {
 	const char *help;
 };
 
-/* args.c: parse argv after the verb into *c; returns 0 or an exit code. */
+/* args.c: parse argv after the verb into *c; -1 to run the verb, else an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c);
+/* main.c: print the usage line of cmd, or of every verb when cmd is NULL. */
 void cli_usage(FILE *f, const struct cli_cmd *cmd);
 /* args.c: report a bad value of an option and the usage line; EXIT_USAGE. */
 int cli_bad(const struct cli *c, const char *opt, const char *val, const char *why);

@@ -38,11 +38,10 @@ enum svcctl_error {
 
 /* What a pidfile says about its server. */
 enum svcctl_state {
-	SVCCTL_ABSENT = 0,  /* no pidfile */
-	SVCCTL_RUNNING = 1, /* the recorded process is alive and is it */
-	SVCCTL_STALE = 2,
-	/* dead, zombie, pid reused, or older boot */ SVCCTL_REMOTE =
-	    3,                  /* another host's (or pid namespace's), not aged */
+	SVCCTL_ABSENT = 0,      /* no pidfile */
+	SVCCTL_RUNNING = 1,     /* the recorded process is alive and is it */
+	SVCCTL_STALE = 2,       /* dead, zombie, pid reused, or older boot */
+	SVCCTL_REMOTE = 3,      /* another host's (or pid namespace's), not aged */
 	SVCCTL_DEAD_LOCKED = 4, /* recorded pid dead, lock held by others */
 	SVCCTL_UNKNOWN = 5      /* could not be judged (see the return code) */
 };
