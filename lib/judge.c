@@ -212,10 +212,6 @@ int svcctl_make_record(const struct svcctl_opts *o, int64_t self, struct svcctl_
 }
 
 /*
- * Decide about an existing pidfile while holding the lock: remove it when
- * stale (0, try again), else say who holds it.
- */
-/*
  * Remove the stale file we judged, only if path still holds it: same inode
  * and same record.  Under the flock nobody races us; in NFS mode another
  * taker may have replaced it, and an inode number can be reused at once.
@@ -235,6 +231,10 @@ static int unlink_same(const char *path, const struct svcctl_pidinfo *seen,
 	return platform_unlink_if(path, id);
 }
 
+/*
+ * Decide about an existing pidfile while holding the lock: remove it when
+ * stale (0, try again), else say who holds it.
+ */
 int svcctl_clear_existing(const char *path, const struct svcctl_opts *o,
 			  struct svcctl_pidinfo *holder)
 {
