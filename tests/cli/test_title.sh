@@ -52,4 +52,6 @@ check_title() {
 
 check_title run
 check_title start --foreground
+# getopt_long's abbreviation of --foreground holds (and shows) the same
+check_title start --fore
 finish
