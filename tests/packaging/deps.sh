@@ -51,6 +51,15 @@ if grep -il 'find_dependency\|pkg_check_modules\|bsd\|INTERFACE_LINK_LIBRARIES' 
 fi
 echo "ok: the CMake package has no dependencies"
 
+# The package that installed library path SO, whether dpkg recorded it
+# under /lib or /usr/lib (merged /usr), or by its real path.
+owner_of() {
+	for p in "$1" "${1#/usr}" "/usr$1" "$(readlink -f "$1")"; do
+		dpkg-query -S "$p" 2>/dev/null | sed -n '1s/[:,].*//p' | grep . && return 0
+	done
+	echo "?$1" # unowned: shows up in the diff
+}
+
 # The package names holding the libraries the ELF files under DIR load.
 needed_pkgs() {
 	find "$1" -type f | while read -r f; do
@@ -60,7 +69,7 @@ needed_pkgs() {
 	done | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p' | sort -u | while read -r so; do
 		case $so in
 		"$1"/*) ;; # a library of these packages: a declared component dependency
-		*) dpkg-query -S "$so" 2>/dev/null | sed -n '1s/[:,].*//p' ;;
+		*) owner_of "$so" ;;
 		esac
 	done | sort -u
 }
