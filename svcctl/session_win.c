@@ -1,0 +1,38 @@
+/*
+ * Windows: no sessions to record and no reload (start, restart and reload
+ * are Unix-only), so what the common verbs call finds nothing to do.
+ */
+#include "cli.h"
+
+int session_record(const struct cli *c, struct procset *set)
+{
+	(void)c;
+	(void)set;
+	return 0;
+}
+
+int leftovers_stop(const struct cli *c, struct procset *set)
+{
+	(void)c;
+	(void)set;
+	return 0;
+}
+
+void session_forget(const struct cli *c)
+{
+	(void)c;
+}
+
+int check_config(const struct cli *c)
+{
+	(void)c;
+	return 0;
+}
+
+/* Reached only if reload were allowed: say so and refuse. */
+int cmd_reload(struct cli *c)
+{
+	(void)c;
+	fail("reload: Unix-only");
+	return EXIT_USAGE;
+}
