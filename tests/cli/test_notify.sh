@@ -25,20 +25,24 @@ grep -q "not ready" "$T/err" || fail "no timeout message"
 grep -q "marker" "$T/err" || fail "the server's last output lines not shown"
 sleep 0.1
 ! pgrep -f "$T-marker" >/dev/null || fail "timed-out server still running"
-# READY=1 from a process outside the server's tree is ignored
+# READY=1 from a process outside the server's tree is ignored: the forger
+# sends it, then lets the server exit (no timing: the start fails on that)
 python3 -c '
 import os, socket, sys, time
-for _ in range(500):
+for _ in range(1000):
     if os.path.exists(sys.argv[1]):
         break
     time.sleep(0.01)
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.sendto(b"READY=1\nSTATUS=forged", sys.argv[1])
-' "$P.notify" &
+open(sys.argv[2], "w").close()
+' "$P.notify" "$T/forged" &
 forger=$!
-expect_rc 1 "$SVCCTL" start -p "$P" --notify --ready-timeout 700ms -- "$SERVER" --no-ready -m "$T"
+expect_rc 1 "$SVCCTL" start -p "$P" --notify --ready-timeout 20s -- sh -c \
+	'while [ ! -e "$0/forged" ]; do sleep 0.01; done; exit 3' "$T"
 wait "$forger" || fail "the forging sender failed"
 grep -q "not the server's" "$T/err" || fail "forged READY=1 not reported: $(cat "$T/err")"
+grep -q "exited with status 3" "$T/err" || fail "the server's exit not reported: $(cat "$T/err")"
 [ ! -e "$P" ] || fail "forged READY=1 was believed"
 # a server that dies during readiness: exit 1 at once, status shown
 t0=$(now_ms)
