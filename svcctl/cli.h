@@ -321,13 +321,24 @@ int64_t proc_uptime(int64_t pid, uint64_t start);
 
 #define PROCSET_MAX 512
 
-/* The members of a recorded session, or (sid 0) svcctl's own descendants. */
+/* A session and the start time that proves it (its leader's, or a lower bound). */
+struct session_id {
+	int64_t sid;
+	uint64_t start; /* members started no earlier than this */
+};
+
+/*
+ * The members of recorded sessions (the recorded sid, and the main
+ * process's own should it have become a session leader), or, with none,
+ * svcctl's own descendants.
+ */
 struct procset {
-	int64_t sid;        /* the session, 0: our descendants */
-	uint64_t sid_start; /* members started no earlier than this */
-	int n;              /* members found by the last scan */
+	int nsess;
+	struct session_id sess[2];
+	int n; /* members found by the last scan */
 	int64_t pid[PROCSET_MAX];
-	int nproc; /* members signalled by the last signal step */
+	int nproc;        /* members signalled by the last signal step */
+	int64_t last_sid; /* the session of the last one checked, for messages */
 	struct proc proc[PROCSET_MAX];
 };
 
@@ -342,6 +353,9 @@ int procset_wait(struct procset *set, int64_t ms);
 
 /* Close the handles of the last signal step. */
 void procset_close(struct procset *set);
+
+/* Add session sid proven by start to the set (ignored when it has it or sid <= 1). */
+void procset_add(struct procset *set, int64_t sid, uint64_t start);
 
 /* Run schedule s over the set, scanning again before each signal; 1 none left. */
 int procset_stop(const struct cli *c, const struct svcctl_schedule *s, struct procset *set);

@@ -34,8 +34,10 @@ static int record_from(const struct cli *c, const char *path, struct procset *se
 	if (st == SVCCTL_STALE &&
 	    (in.reason == SVCCTL_REASON_OTHER_BOOT || in.reason == SVCCTL_REASON_AGED))
 		return 0;
-	set->sid = in.sid;
-	set->sid_start = in.sid_start;
+	procset_add(set, in.sid, in.sid_start);
+	/* a daemon may call setsid() after its pid was written: its own session */
+	if (in.start != 0)
+		procset_add(set, in.pid, in.start);
 	return 1;
 }
 
@@ -50,27 +52,40 @@ int session_record(const struct cli *c, struct procset *set)
 	       record_from(c, rec, set);
 }
 
+/* Drop the sessions whose leader pid now names another process. */
+static void drop_unproven(const struct cli *c, struct procset *set)
+{
+	int kept = 0;
+
+	for (int i = 0; i < set->nsess; i++) {
+		if (session_proven(set->sess[i].sid, set->sess[i].start))
+			set->sess[kept++] = set->sess[i];
+		else if (i == 0)
+			say(c, "%s: session %lld has a new leader (pid reused); not signalled",
+			    c->path, (long long)set->sess[i].sid);
+	}
+	set->nsess = kept;
+}
+
 int leftovers_stop(const struct cli *c, struct procset *set)
 {
 	int n;
 
-	if (!session_proven(set->sid, set->sid_start)) {
-		say(c, "%s: session %lld has a new leader (pid reused); not signalled", c->path,
-		    (long long)set->sid);
+	drop_unproven(c, set);
+	if (set->nsess == 0)
 		return 0;
-	}
 	n = procset_scan(set);
 	if (n == 0)
 		return 0;
 	if (c->test) {
 		printf("would stop %d leftover process%s of session %lld of %s\n", n,
-		       n == 1 ? "" : "es", (long long)set->sid, c->path);
+		       n == 1 ? "" : "es", (long long)set->sess[0].sid, c->path);
 		return 0;
 	}
 	if (procset_stop(c, &c->sched, set))
 		return 0;
 	fail("%s: %d process%s of session %lld still running after the whole schedule", c->path,
-	     set->n, set->n == 1 ? "" : "es", (long long)set->sid);
+	     set->n, set->n == 1 ? "" : "es", (long long)set->sess[0].sid);
 	return EXIT_FAIL;
 }
 

@@ -58,7 +58,25 @@ static int signallable(const struct pstat *ps)
 	       ps->state != 'Z' && ps->state != 'X';
 }
 
-/* Does ps belong to the set: the session's member, or our descendant? */
+void procset_add(struct procset *set, int64_t sid, uint64_t start)
+{
+	for (int i = 0; i < set->nsess; i++)
+		if (set->sess[i].sid == sid)
+			return;
+	if (sid > 1 && set->nsess < 2)
+		set->sess[set->nsess++] = (struct session_id){sid, start};
+}
+
+/* Is ps a member of one of the set's sessions (proven now when prove is set)? */
+static int in_sessions(const struct procset *set, const struct pstat *ps, int prove)
+{
+	for (int i = 0; i < set->nsess; i++)
+		if (ps->sid == set->sess[i].sid && ps->start >= set->sess[i].start)
+			return !prove || session_proven(set->sess[i].sid, set->sess[i].start);
+	return 0;
+}
+
+/* Does ps belong to the set: a sessions' member, or our descendant? */
 static int belongs(const struct procset *set, const struct pstat *ps, const struct pstat *all,
 		   size_t n)
 {
@@ -66,8 +84,8 @@ static int belongs(const struct procset *set, const struct pstat *ps, const stru
 
 	if (!signallable(ps))
 		return 0;
-	if (set->sid > 1)
-		return ps->sid == set->sid && ps->start >= set->sid_start;
+	if (set->nsess > 0)
+		return in_sessions(set, ps, 0);
 	/* our descendant: walk the parents in the snapshot */
 	for (int depth = 0; depth < 64 && up > 1; depth++) {
 		size_t i;
@@ -163,15 +181,15 @@ int session_proven(int64_t sid, uint64_t start)
 }
 
 /* Re-check one member right before a signal: still in the set, same process. */
-static int still_member(const struct procset *set, const struct proc *p)
+static int still_member(struct procset *set, const struct proc *p)
 {
 	struct pstat ps;
 
 	if (read_pstat(p->pid, &ps) < 0 || !signallable(&ps) || !proc_verify(p))
 		return 0;
-	if (set->sid > 1)
-		return ps.sid == set->sid && ps.start >= set->sid_start &&
-		       session_proven(set->sid, set->sid_start);
+	set->last_sid = ps.sid;
+	if (set->nsess > 0)
+		return in_sessions(set, &ps, 1);
 	return proc_descends(p->pid, (int64_t)getpid());
 }
 
@@ -231,9 +249,10 @@ static void report(const struct cli *c, const struct procset *set, int sig, int 
 {
 	const char *name = svcctl_signal_name(sig);
 
-	if (set->sid > 1)
+	if (set->nsess > 0)
 		say(c, "%s: sent %s to %d leftover process%s of session %lld", c->path,
-		    name ? name : "a signal", sent, sent == 1 ? "" : "es", (long long)set->sid);
+		    name ? name : "a signal", sent, sent == 1 ? "" : "es",
+		    (long long)set->last_sid);
 }
 
 int procset_stop(const struct cli *c, const struct svcctl_schedule *s, struct procset *set)

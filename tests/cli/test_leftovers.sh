@@ -83,6 +83,27 @@ expect_rc 0 "$SVCCTL" start -p "$P" --wait-pidfile --ready-timeout 5s \
 ! alive "$worker" || fail "takeover left the old worker $worker holding the lock"
 expect_rc 0 "$SVCCTL" stop -p "$P"
 
+# a daemon whose pid is written before it calls setsid() (as nginx's parent
+# does): its own later session is the main process's, recognised as well
+cat >"$T/late.sh" <<'X'
+sh -c 'sleep 0.2; exec setsid sh -c "\"\$0\" -m \"\$1\" & exec \"\$0\" -m \"\$1\"" "$0" "$1"' \
+	"$1" "$2" &
+echo $! >"$3"
+X
+expect_rc 0 "$SVCCTL" start -p "$P" --wait-pidfile -- sh "$T/late.sh" "$SERVER" "$T" "$P"
+main=$(head -1 "$P")
+i=0
+while [ "$(pgrep -s "$main" | wc -l)" -lt 2 ] && [ $i -lt 500 ]; do
+	sleep 0.01
+	i=$((i + 1))
+done
+worker=$(pgrep -s "$main" | grep -v "^$main$" || true)
+[ -n "$worker" ] || fail "the late daemon made no session with a worker"
+kill -KILL "$main"
+wait_gone "$main"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+! alive "$worker" || fail "stop left the worker of a session made after the pidfile"
+
 # a recorded session whose leader pid now names another session leader:
 # never signalled (pid reuse), and the stale pidfile is still removed
 setsid sh -c 'while :; do sleep 1; done' "$T" &
