@@ -231,8 +231,10 @@ int notify_drain(const struct cli *c, struct spawn *sp, int64_t *deadline);
 
 struct procset;
 
-/* leftover_unix.c: the recorded session (pidfile's sid=, else <pidfile>.session). */
-int session_record(const struct cli *c, struct procset *set);
+/* leftover_unix.c: the session recorded for pidfile path (its sid=, else path.session). */
+int session_record(const struct cli *c, const char *path, struct procset *set);
+/* leftover_unix.c: how many members of path's recorded session are alive. */
+int leftovers_live(const struct cli *c, const char *path);
 /* leftover_unix.c: stop what is left of the recorded session; 0 or an exit code. */
 int leftovers_stop(const struct cli *c, struct procset *set);
 /* leftover_unix.c: write <pidfile>.session for a server that writes its own pidfile. */
@@ -240,7 +242,7 @@ int session_write(const struct cli *c, int64_t mainpid, int64_t sid, uint64_t si
 /* leftover_unix.c: the session of sp's main process and its proof (sid 0: none). */
 void session_of(const struct spawn *sp, int64_t *sid, uint64_t *sid_start);
 /* leftover_unix.c: remove <pidfile>.session (when stale) and <pidfile>.notify. */
-void session_forget(const struct cli *c);
+void session_forget(const char *pidfile);
 
 /* Become the subreaper of what we start, so orphans stay provably ours. */
 void spawn_adopt_orphans(void);

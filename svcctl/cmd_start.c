@@ -49,11 +49,11 @@ static int take_leftovers(const struct cli *c)
 	struct procset set;
 	int rc;
 
-	if (!session_record(c, &set))
+	if (!session_record(c, c->path, &set))
 		return 0;
 	rc = leftovers_stop(c, &set);
 	if (rc == 0)
-		session_forget(c);
+		session_forget(c->path);
 	return rc;
 }
 

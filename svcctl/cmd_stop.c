@@ -255,7 +255,7 @@ int cmd_stop(struct cli *c)
 {
 	struct svcctl_pidinfo in;
 	struct procset set;
-	int have = session_record(c, &set), rc = 0;
+	int have = session_record(c, c->path, &set), rc = 0;
 
 	if (have)
 		rc = stop_leftovers_first(c, &set);
@@ -263,7 +263,7 @@ int cmd_stop(struct cli *c)
 		rc = stop_holder(c, NULL, &in);
 	if (rc >= 0) {
 		if (rc == EXIT_OK && !c->test)
-			session_forget(c);
+			session_forget(c->path);
 		return rc;
 	}
 	rc = have ? leftovers_stop(c, &set) : 0;
@@ -272,7 +272,7 @@ int cmd_stop(struct cli *c)
 	rc = svcctl_pidfile_remove(c->path);
 	if (rc < 0)
 		fail("%s: stopped, but the pidfile stays: %s", c->path, svcctl_strerror(rc));
-	session_forget(c);
+	session_forget(c->path);
 	say(c, "%s: stopped pid %lld", c->path, (long long)in.pid);
 	return rc < 0 ? exit_for(rc) : EXIT_OK;
 }

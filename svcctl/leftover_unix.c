@@ -41,18 +41,17 @@ static int record_from(const struct cli *c, const char *path, struct procset *se
 	return 1;
 }
 
-int session_record(const struct cli *c, struct procset *set)
+int session_record(const struct cli *c, const char *path, struct procset *set)
 {
 	char rec[CLI_PATH_MAX + 16];
 
 	memset(set, 0, sizeof(*set));
-	if (record_from(c, c->path, set))
+	if (record_from(c, path, set))
 		return 1;
-	return side_path(c->path, SESSION_SUFFIX, rec, sizeof(rec)) == 0 &&
-	       record_from(c, rec, set);
+	return side_path(path, SESSION_SUFFIX, rec, sizeof(rec)) == 0 && record_from(c, rec, set);
 }
 
-/* Drop the sessions whose leader pid now names another process. */
+/* Drop the sessions whose leader pid now names another process (c: say so). */
 static void drop_unproven(const struct cli *c, struct procset *set)
 {
 	int kept = 0;
@@ -60,11 +59,23 @@ static void drop_unproven(const struct cli *c, struct procset *set)
 	for (int i = 0; i < set->nsess; i++) {
 		if (session_proven(set->sess[i].sid, set->sess[i].start))
 			set->sess[kept++] = set->sess[i];
-		else if (i == 0)
+		else if (i == 0 && c != NULL)
 			say(c, "%s: session %lld has a new leader (pid reused); not signalled",
 			    c->path, (long long)set->sess[i].sid);
 	}
 	set->nsess = kept;
+}
+
+int leftovers_live(const struct cli *c, const char *path)
+{
+	struct procset set;
+	int n = 0;
+
+	if (session_record(c, path, &set))
+		drop_unproven(NULL, &set);
+	if (set.nsess > 0)
+		n = procset_scan(&set);
+	return n;
 }
 
 int leftovers_stop(const struct cli *c, struct procset *set)
@@ -107,15 +118,15 @@ int session_write(const struct cli *c, int64_t mainpid, int64_t sid, uint64_t si
 	return rc;
 }
 
-void session_forget(const struct cli *c)
+void session_forget(const char *pidfile)
 {
 	char path[CLI_PATH_MAX + 16];
 	struct stat st;
 
-	if (side_path(c->path, SESSION_SUFFIX, path, sizeof(path)) == 0)
+	if (side_path(pidfile, SESSION_SUFFIX, path, sizeof(path)) == 0)
 		svcctl_pidfile_remove(path);
 	/* the notify socket, never anything else of that name */
-	if (side_path(c->path, NOTIFY_SUFFIX, path, sizeof(path)) == 0 && lstat(path, &st) == 0 &&
+	if (side_path(pidfile, NOTIFY_SUFFIX, path, sizeof(path)) == 0 && lstat(path, &st) == 0 &&
 	    S_ISSOCK(st.st_mode))
 		unlink(path);
 }

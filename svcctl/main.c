@@ -70,7 +70,8 @@ static const struct cli_cmd commands[] = {
      "List every pidfile in RUNDIR with its state; --pid/--mine: only those held by PID or "
      "by the calling process."},
     {"cleanup", cmd_cleanup, OPT_RUNDIR | OPT_SHARED, "[-d RUNDIR] [--stale-age DURATION] [--nfs]",
-     "Remove the stale pidfiles in RUNDIR and say how many."},
+     "Remove the stale pidfiles in RUNDIR (and their .session, .notify) and say how many; "
+     "one whose recorded session still has live members is kept (stop ends them)."},
     {"run", cmd_run,
      OPT_TARGET | OPT_RUNDIR | OPT_WAIT | OPT_COMMAND | OPT_SHARED | OPT_MSG | OPT_HOLD,
      TGT "[-w DURATION | -w forever] [-m MSG] [--expire DURATION] " SHARED

@@ -4,10 +4,18 @@
  */
 #include "cli.h"
 
-int session_record(const struct cli *c, struct procset *set)
+int session_record(const struct cli *c, const char *path, struct procset *set)
 {
 	(void)c;
+	(void)path;
 	(void)set;
+	return 0;
+}
+
+int leftovers_live(const struct cli *c, const char *path)
+{
+	(void)c;
+	(void)path;
 	return 0;
 }
 
@@ -18,9 +26,9 @@ int leftovers_stop(const struct cli *c, struct procset *set)
 	return 0;
 }
 
-void session_forget(const struct cli *c)
+void session_forget(const char *pidfile)
 {
-	(void)c;
+	(void)pidfile;
 }
 
 int check_config(const struct cli *c)

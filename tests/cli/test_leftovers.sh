@@ -32,6 +32,9 @@ main=$(head -1 "$P")
 grep -q "^sid=$main$" "$P" || fail "no session recorded: $(cat "$P")"
 kill -KILL "$main"
 wait_gone "$main"
+expect_rc 0 "$SVCCTL" cleanup
+grep -q "kept: 2 processes of its session still run" "$T/err" && [ -e "$P" ] ||
+	fail "cleanup dropped the record of live leftovers: $(cat "$T/err")"
 expect_rc 0 "$SVCCTL" stop -p "$P" --test
 grep -q "would stop 2 leftover processes of session $main" "$T/out" || fail "--test: $(cat "$T/out")"
 kids_gone && fail "stop --test signalled"
