@@ -49,8 +49,9 @@ set(CPACK_RPM_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENT_TOOL_GROUP svcctl)
 set(CPACK_COMPONENT_UNSPECIFIED_GROUP svcctl)
 set(CPACK_COMPONENTS_GROUPING ONE_PER_GROUP)
+# The -dev package holds the .so link to the runtime library; svcctl links
+# the static library, so its package depends only on what shlibdeps finds.
 set(CPACK_COMPONENT_DEV_DEPENDS runtime)
-set(CPACK_COMPONENT_SVCCTL_DEPENDS runtime)
 
 # --- Debian ---------------------------------------------------------------
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -74,7 +75,6 @@ This package contains the shared library.")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debian/triggers)
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libsvcctl-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
-set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libbsd-dev, pkg-config")
 set(CPACK_DEBIAN_DEV_DESCRIPTION "pidfile library that does not lie - development files
 libsvcctl writes, locks, reads and judges pidfiles for servers.
 
@@ -100,7 +100,6 @@ set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_RPM_PACKAGE_AUTOREQ ON)
 set(CPACK_RPM_RUNTIME_PACKAGE_NAME libsvcctl)
 set(CPACK_RPM_DEV_PACKAGE_NAME libsvcctl-devel)
-set(CPACK_RPM_DEV_PACKAGE_REQUIRES "libbsd-devel, pkgconfig")
 set(CPACK_RPM_SVCCTL_PACKAGE_NAME svcctl)
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
   ${CMAKE_INSTALL_FULL_MANDIR} ${CMAKE_INSTALL_FULL_MANDIR}/man1
@@ -112,6 +111,5 @@ include(CPack)
 cpack_add_component_group(svcctl)
 cpack_add_component(runtime DISPLAY_NAME "shared library")
 cpack_add_component(dev DISPLAY_NAME "development files" DEPENDS runtime)
-cpack_add_component(tool DISPLAY_NAME "command and init templates" GROUP svcctl
-  DEPENDS runtime)
-cpack_add_component(Unspecified DISPLAY_NAME "command" GROUP svcctl DEPENDS runtime)
+cpack_add_component(tool DISPLAY_NAME "command and init templates" GROUP svcctl)
+cpack_add_component(Unspecified DISPLAY_NAME "command" GROUP svcctl)

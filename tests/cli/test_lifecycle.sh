@@ -32,7 +32,9 @@ one_hup() {
 	[ "$(cat "$T/hups")" = 1 ]
 }
 wait_until 30 one_hup || fail "reload did not reach the server"
-expect_rc 0 "$SVCCTL" reload -p "$P" -s USR1
+# USR1 kills the example server: reload sees it die within the settle time
+expect_rc 1 "$SVCCTL" reload -p "$P" -s USR1
+grep -q "died after reload" "$T/err" || fail "reload missed the death: $(cat "$T/err")"
 wait_gone "$pid" || fail "USR1 from reload -s did not reach the server"
 expect_rc 1 "$SVCCTL" status -p "$P"
 grep -q "stale" "$T/out" || fail "dead server not reported stale: $(cat "$T/out")"

@@ -14,9 +14,14 @@ tmp=$(mktemp -d /tmp/svcctl-consumer.XXXXXX) || fail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 cp "$csrc/server.c" "$csrc/CMakeLists.txt" "$tmp/" || fail "copy consumer sources"
 
+# pkg-config sees only the staged tree, none of the host's modules: the
+# library's .pc file and CMake package must need nothing else (libbsd).
+PKG_CONFIG_LIBDIR=$libdir/pkgconfig
+export PKG_CONFIG_LIBDIR
+
 # 1. pkg-config, against the staged tree as a sysroot
-flags=$(PKG_CONFIG_SYSROOT_DIR=$stage PKG_CONFIG_PATH=$libdir/pkgconfig \
-	pkg-config --cflags --libs libsvcctl) || fail "pkg-config libsvcctl"
+flags=$(PKG_CONFIG_SYSROOT_DIR=$stage pkg-config --cflags --libs libsvcctl) ||
+	fail "pkg-config libsvcctl"
 echo "pkg-config: $flags"
 # shellcheck disable=SC2086
 "$cc" -Wall -Wextra -o "$tmp/server-pc" "$tmp/server.c" $flags -Wl,-rpath,"$libdir" ||
