@@ -97,11 +97,11 @@ echo $! >"$3"
 X
 expect_rc 0 "$SVCCTL" start -p "$P" --wait-pidfile -- sh "$T/late.sh" "$SERVER" "$T" "$P"
 main=$(head -1 "$P")
-i=0
-while [ "$(pgrep -s "$main" | wc -l)" -lt 2 ] && [ $i -lt 500 ]; do
-	sleep 0.01
-	i=$((i + 1))
-done
+# session_of_two: the main process's session has a worker too
+session_of_two() {
+	[ "$(pgrep -s "$main" | wc -l)" -ge 2 ]
+}
+wait_until 30 session_of_two || true
 worker=$(pgrep -s "$main" | grep -v "^$main$" || true)
 [ -n "$worker" ] || fail "the late daemon made no session with a worker"
 kill -KILL "$main"
@@ -113,11 +113,10 @@ expect_rc 0 "$SVCCTL" stop -p "$P"
 # never signalled (pid reuse), and the stale pidfile is still removed
 setsid sh -c 'while :; do sleep 1; done' "$T" &
 leader=$!
-i=0
-while [ "$(ps -o sid= -p "$leader" | tr -d ' ')" != "$leader" ] && [ $i -lt 200 ]; do
-	sleep 0.01
-	i=$((i + 1))
-done
+leads_session() {
+	[ "$(ps -o sid= -p "$leader" | tr -d ' ')" = "$leader" ]
+}
+wait_until 30 leads_session || true
 sh -c 'exit 0' &
 dead=$!
 wait "$dead"

@@ -8,14 +8,14 @@ set -eu
 P=$T/r.pid
 N=$T/n.pid
 
-# hups FILE COUNT: wait (bounded, 2 s) for the server's HUP counter.
-hups() {
-	i=0
-	while [ "$(cat "$1" 2>/dev/null)" != "$2" ] && [ $i -lt 200 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
+# hup_count FILE COUNT: the server's HUP counter holds COUNT.
+hup_count() {
 	[ "$(cat "$1" 2>/dev/null)" = "$2" ]
+}
+
+# hups FILE COUNT: wait (30 s at most, a hang guard) for the HUP counter.
+hups() {
+	wait_until 30 hup_count "$1" "$2"
 }
 
 expect_rc 0 "$SVCCTL" start -p "$P" --notify -- "$SERVER" -H "$T/hups" -m "$T"
