@@ -1,9 +1,7 @@
-# Helpers sourced by the etcd CLI tests, on top of tests/cli/lib.sh (which
-# sets SVCCTL, SERVER, the scratch directory $T and its cleanup): start a
-# real etcd on 127.0.0.1 with free ports, a data dir under $T and short
-# heartbeat and election timeouts (so a 1-2 s lease TTL works), a
-# three-member cluster, or an auth-enabled one; wait until it answers; stop
-# every member by its pid on exit.  Exits 77 (skip) when etcd is missing.
+# Helpers sourced by the etcd CLI tests: tests/cli/lib.sh (SVCCTL, SERVER,
+# the scratch directory $T, expect_rc, alive...) and etcd.sh (a real etcd
+# on loopback), with every member stopped by pid on exit.  Exits 77 (skip)
+# when etcd is missing.
 # shellcheck shell=sh disable=SC2034
 
 if ! command -v etcd >/dev/null 2>&1 || ! command -v etcdctl >/dev/null 2>&1; then
@@ -13,137 +11,21 @@ fi
 # shellcheck source=../cli/lib.sh
 . "$(dirname "$0")/../cli/lib.sh"
 
-# Every etcd member started, by pid, for etcd_cleanup.
-ETCD_PIDS=""
+# shellcheck source=etcd.sh
+. "$(dirname "$0")/etcd.sh"
 
-# Stop every member by its pid (resumed first: a test may have stopped it),
-# then clean up as the CLI tests do.
+# Stop every etcd member by its pid, then clean up as the CLI tests do.
 etcd_cleanup() {
-	for p in $ETCD_PIDS; do
-		kill -CONT "$p" 2>/dev/null || true
-		kill -KILL "$p" 2>/dev/null || true
-	done
-	for p in $ETCD_PIDS; do
-		wait "$p" 2>/dev/null || true
-	done
+	etcd_kill_all
 	cleanup
 }
 trap etcd_cleanup EXIT
 
-# A random TCP port in 20000-59999 that nothing on this host uses now.
-free_port() {
-	while :; do
-		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
-		[ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ] && break
-	done
-	echo "$p"
-}
-
-# etcdctl against the endpoints of $ETCD_EPS, every request bounded.
-ctl() {
-	ETCDCTL_API=3 etcdctl --endpoints="$ETCD_EPS" --dial-timeout=2s --command-timeout=5s "$@"
-}
-
-# etcd_healthy HOST:PORT: does the member answer /health with a leader?
-etcd_healthy() {
-	curl -sf -m 1 "http://$1/health" 2>/dev/null | grep -q '"health":"true"'
-}
-
-# etcd_member NAME CLIENT PEER CLUSTER: start one member in the background;
-# its pid goes to ETCD_PIDS and $T/etcd-NAME.pid, its log to $T/etcd-NAME.log.
-etcd_member() {
-	etcd --name "$1" --data-dir "$T/etcd-$1" \
-		--listen-client-urls "http://127.0.0.1:$2" --advertise-client-urls "http://127.0.0.1:$2" \
-		--listen-peer-urls "http://127.0.0.1:$3" --initial-advertise-peer-urls "http://127.0.0.1:$3" \
-		--initial-cluster "$4" --initial-cluster-token "svcctl-$$" --initial-cluster-state new \
-		--heartbeat-interval 50 --election-timeout 500 --snapshot-count 100000 \
-		--logger zap --log-outputs stderr --log-level warn >"$T/etcd-$1.log" 2>&1 &
-	ETCD_PIDS="$ETCD_PIDS $!"
-	echo $! >"$T/etcd-$1.pid"
-}
-
-# etcd_pid NAME: the pid of a member started by etcd_member.
-etcd_pid() {
-	cat "$T/etcd-$1.pid"
-}
-
-# etcd_wait EP... : wait up to 30 s (a busy 2-core machine starts etcd in
-# seconds, not tens of them) until every endpoint answers with a leader;
-# 1 when a member died or the time ran out.
-etcd_wait() {
-	deadline=$(($(now_ms) + 30000))
-	for ep in "$@"; do
-		until etcd_healthy "$ep"; do
-			[ "$(now_ms)" -lt "$deadline" ] || return 1
-			for p in $ETCD_PIDS; do
-				alive "$p" || return 1
-			done
-			sleep 0.05
-		done
-	done
-}
-
-# etcd_stop_all: stop every member started so far and forget them.
-etcd_stop_all() {
-	for p in $ETCD_PIDS; do
-		kill -CONT "$p" 2>/dev/null || true
-		kill -TERM "$p" 2>/dev/null || true
-	done
-	for p in $ETCD_PIDS; do
-		wait "$p" 2>/dev/null || true
-	done
-	ETCD_PIDS=""
-}
-
-# etcd_cluster N: start an N-member cluster (retried with new ports when a
-# port was taken meanwhile).  Sets ETCD_EPS (HOST:PORT,...), ETCD_URL
-# (etcd://ETCD_EPS) and ETCD_PID (the first member's pid); members are n1..nN.
-etcd_cluster() {
-	tries=0
-	while [ $tries -lt 5 ]; do
-		tries=$((tries + 1))
-		cluster="" eps="" i=1
-		while [ $i -le "$1" ]; do
-			eval "cp$i=$(free_port) pp$i=$(free_port)"
-			eval "cluster=\"\${cluster:+\$cluster,}n$i=http://127.0.0.1:\$pp$i\""
-			eval "eps=\"\${eps:+\$eps }127.0.0.1:\$cp$i\""
-			i=$((i + 1))
-		done
-		i=1
-		for ep in $eps; do
-			eval "etcd_member n$i \"\${ep#*:}\" \"\$pp$i\" \"$cluster\""
-			i=$((i + 1))
-		done
-		# shellcheck disable=SC2086
-		if etcd_wait $eps; then
-			ETCD_EPS=$(echo "$eps" | tr ' ' ',')
-			ETCD_URL=etcd://$ETCD_EPS
-			ETCD_PID=$(etcd_pid n1)
-			return 0
-		fi
-		echo "etcd did not come up (try $tries): $(tail -n 3 "$T/etcd-n1.log")" >&2
-		etcd_stop_all
-		rm -rf "$T"/etcd-n*
-	done
-	echo "FAIL: cannot start etcd" >&2
-	exit 1
-}
-
-# etcd_start: one member (see etcd_cluster).
-etcd_start() {
-	etcd_cluster 1
-}
-
-# etcd_auth: enable authentication with user root and a random password,
-# written to $T/password (mode 600) for --etcd-password-file.
-etcd_auth() {
-	od -An -N12 -tx1 /dev/urandom | tr -d ' \n' >"$T/password"
-	chmod 600 "$T/password"
-	# etcdctl creates the root role on its first refusal: its retry warning is noise
-	ctl user add "root:$(cat "$T/password")" >/dev/null
-	ctl auth enable >/dev/null 2>"$T/auth.err" || {
-		cat "$T/auth.err" >&2
-		return 1
+# etcd_cluster or exit: a test cannot go on without its etcd.
+etcd_up() {
+	etcd_cluster "${1:-1}" || {
+		echo "FAIL: cannot start etcd" >&2
+		exit 1
 	}
 }
 
