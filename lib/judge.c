@@ -85,6 +85,11 @@ int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platf
 
 int svcctl_pidfile_read(const char *path, struct svcctl_pidinfo *info)
 {
+	if (svcctl_path_is_etcd(path)) {
+		int rc = svcctl_etcd_state(path, NULL, info);
+
+		return rc == SVCCTL_ABSENT ? -ENOENT : rc < 0 ? rc : 0;
+	}
 	return svcctl_read_meta(path, info, NULL);
 }
 
@@ -160,6 +165,8 @@ int svcctl_pidfile_state(const char *path, const struct svcctl_opts *opts,
 	char *lockpath;
 	int rc;
 
+	if (svcctl_path_is_etcd(path))
+		return svcctl_etcd_state(path, opts, info);
 	rc = svcctl_read_meta(path, info, NULL);
 	if (rc == -ENOENT) {
 		info->state = SVCCTL_ABSENT;
