@@ -1,6 +1,7 @@
 /*
  * Options for shared storage and for what other lock libraries offer:
- * --stale-age, --nfs, -m, --refresh, --expire, --pid and --mine.
+ * --stale-age, --nfs, -m, --refresh, --expire, --pid and --mine, and the
+ * credentials of etcd mode (--etcd-*).
  */
 #include <limits.h>
 #include <string.h>
@@ -16,6 +17,21 @@ static int check_message(const struct cli *c, const char *msg)
 	for (const char *p = msg; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return cli_bad(c, "-m", msg, "control characters are not allowed");
+	return -1;
+}
+
+/* Apply one --etcd-* option: a file or user name the library reads. */
+static int etcd_opt(struct cli *c, int opt, const char *arg)
+{
+	static const char *const names[] = {"--etcd-cacert", "--etcd-cert", "--etcd-key",
+					    "--etcd-user", "--etcd-password-file"};
+	const char **fields[] = {&c->opts.etcd_cacert, &c->opts.etcd_cert, &c->opts.etcd_key,
+				 &c->opts.etcd_user, &c->opts.etcd_password_file};
+	int i = opt - O_ETCD_CACERT;
+
+	if (arg[0] == '\0')
+		return cli_bad(c, names[i], arg, "an empty value");
+	*fields[i] = arg;
 	return -1;
 }
 
@@ -55,6 +71,8 @@ int cli_ext_opt(struct cli *c, int opt, const char *arg)
 			return cli_bad(c, "--mine", "", "--pid and --mine exclude each other");
 		c->owner = (int64_t)getppid();
 		break;
+	default:
+		return etcd_opt(c, opt, arg);
 	}
 	return -1;
 }
