@@ -138,3 +138,31 @@ etcd_auth() {
 		return 1
 	}
 }
+
+# watchers: how many watchers the first member has now (a waiter on a lock
+# watches a key, etcdctl's and svcctl's alike: its rise says one waits).
+watchers() {
+	curl -sf -m 2 "http://${ETCD_EPS%%,*}/metrics" |
+		sed -n 's/^etcd_debugging_mvcc_watcher_total \([0-9]*\).*/\1/p'
+}
+
+# watchers_above N: has the watcher count risen above N?
+watchers_above() {
+	[ "$(watchers)" -gt "$1" ]
+}
+
+# keys_under KEY N: does etcd hold at least N keys with prefix KEY?
+keys_under() {
+	[ "$(ctl get --prefix --keys-only "$1" | grep -c .)" -ge "$2" ]
+}
+
+# until_ok MS CMD...: run CMD until it succeeds, up to MS; 1 when it never did.
+until_ok() {
+	left=$1
+	shift
+	until "$@"; do
+		[ "$left" -gt 0 ] || return 1
+		sleep 0.01
+		left=$((left - 10))
+	done
+}

@@ -46,3 +46,12 @@ wait_file() {
 		sleep 0.01
 	done
 }
+
+# check_rc GOT WANT WHAT [LOG]: an exit code collected by hand (wait).
+check_rc() {
+	if [ "$1" -eq "$2" ]; then
+		ok "$3 exited $2"
+	else
+		fail "$3 exited $1, expected $2${4:+: $(cat "$4")}"
+	fi
+}
