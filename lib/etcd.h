@@ -15,6 +15,10 @@ struct etcd_hold;
 int svcctl_etcd_acquire(const char *url, const struct svcctl_opts *opts, struct etcd_hold **out,
 			struct svcctl_pidinfo *holder);
 
+/* The same on a lease of the given id (0: etcd picks one); for tests. */
+int svcctl_etcd_acquire_id(const char *url, const struct svcctl_opts *opts, int64_t lease_id,
+			   struct etcd_hold **out, struct svcctl_pidinfo *holder);
+
 /* Read and judge the key of url (read, state). */
 int svcctl_etcd_state(const char *url, const struct svcctl_opts *opts, struct svcctl_pidinfo *info);
 

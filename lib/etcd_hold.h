@@ -1,0 +1,36 @@
+/* A held etcd key and what etcd_lock.c and etcd_query.c share. */
+#ifndef SVCCTL_ETCD_HOLD_H
+#define SVCCTL_ETCD_HOLD_H
+
+#include "etcd.h"
+#include "etcd_http.h"
+#include "etcd_json.h"
+#include "etcd_lease.h"
+
+/* The etcd side of a lock: our connection, our lease, our token. */
+struct etcd_hold {
+	struct etcd_conn conn;
+	struct etcd_lease lease;
+	int64_t token; /* the key's create_revision when we created it */
+	int64_t owner; /* the process that acquired it */
+};
+
+/*
+ * Our record for opts (pidfile text, then since=<ms since the epoch> so
+ * others can tell its age) into buf; its length or a negative code.
+ */
+int etcd_record(const struct svcctl_opts *opts, char *buf, size_t size);
+
+/* The holder's record, token and lease from kv into *info (state running). */
+void etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info);
+
+/* Seconds-granular time left on lease, in ms; -1 when etcd cannot tell. */
+int64_t etcd_lease_ttl(struct etcd_conn *c, int64_t lease);
+
+/*
+ * Read key into *kv: 1 present, 0 absent, or a negative code; bounded by
+ * deadline.
+ */
+int etcd_get(struct etcd_conn *c, const char *key, int64_t deadline, struct etcd_kv *kv);
+
+#endif /* SVCCTL_ETCD_HOLD_H */

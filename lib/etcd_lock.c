@@ -1,0 +1,208 @@
+/*
+ * Holding an etcd key: acquire by one transaction on our lease, wait for
+ * the holder's delete on a watch, rewrite, renew and release.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "etcd_hold.h"
+#include "internal.h"
+
+/* Longest a waiter watches before it tries the transaction again anyway. */
+#define WATCH_CAP_MS 1000
+
+/* The deadline of a request made while holding: the lease's, or sooner. */
+static int64_t hold_deadline(struct etcd_hold *h)
+{
+	int64_t d = etcd_conn_deadline(&h->conn),
+		lease = platform_mono_ms() + etcd_lease_left(&h->lease);
+
+	return lease < d ? lease : d;
+}
+
+/*
+ * Put value on our lease if the key's create_revision is expect (0:
+ * absent).  1 done, 0 not (*kv the key when have_kv), or a negative code;
+ * *rev is the transaction's revision.
+ */
+static int txn(struct etcd_hold *h, const char *value, int len, int64_t expect, int64_t *rev,
+	       struct etcd_kv *kv, int *have_kv)
+{
+	char body[ETCD_BODY_MAX];
+	struct json_object *o;
+	int ok, rc = etcd_body_txn(body, sizeof(body), h->conn.url.key, value, (size_t)len,
+				   h->lease.id, expect);
+
+	if (rc < 0)
+		return rc;
+	rc = etcd_call(&h->conn, "/v3/kv/txn", body, hold_deadline(h), &o);
+	if (rc < 0)
+		return rc;
+	rc = etcd_parse_txn(o, &ok, rev, kv, have_kv);
+	json_object_put(o);
+	return rc < 0 ? rc : ok;
+}
+
+/* A watch message: wake on a delete, a cancel or a compaction. */
+static int on_watch(struct json_object *o, void *arg)
+{
+	(void)arg;
+	return etcd_watch_event(o);
+}
+
+/*
+ * Watch the key for a delete from revision from on (no delete between the
+ * failed transaction and the watch is missed), up to the cap or until.
+ */
+static int wait_delete(struct etcd_hold *h, int64_t from, int64_t until)
+{
+	char body[ETCD_BODY_MAX];
+	int64_t end = platform_mono_ms() + WATCH_CAP_MS;
+	int rc = etcd_body_watch(body, sizeof(body), h->conn.url.key, from);
+
+	if (rc < 0)
+		return rc;
+	if (until && until < end)
+		end = until;
+	return etcd_stream(&h->conn, "/v3/watch", body, end, on_watch, NULL);
+}
+
+/* A busy answer: the holder from kv (and its lease's time left) into *holder. */
+static int busy(struct etcd_hold *h, const struct etcd_kv *kv, int have_kv,
+		const struct svcctl_opts *o, struct svcctl_pidinfo *holder, int code)
+{
+	struct svcctl_pidinfo info;
+
+	memset(&info, 0, sizeof(info));
+	info.ttl_ms = -1;
+	if (have_kv) {
+		etcd_kv_info(kv, &info);
+		info.ttl_ms = etcd_lease_ttl(&h->conn, kv->lease);
+	}
+	if (holder)
+		*holder = info;
+	return svcctl_busy_code(&info, o, code);
+}
+
+/* Try, and while waiting is allowed, wait for a delete and try again. */
+static int contend(struct etcd_hold *h, const char *value, int len, const struct svcctl_opts *o,
+		   struct svcctl_pidinfo *holder)
+{
+	int64_t timeout = o ? o->timeout_ms : 0, rev = 0;
+	int64_t until = timeout > 0 ? platform_mono_ms() + timeout : 0;
+	struct etcd_kv kv;
+	int have_kv = 0, rc;
+
+	for (;;) {
+		if (etcd_lease_is_lost(&h->lease))
+			return SVCCTL_E_LOST;
+		rc = txn(h, value, len, 0, &rev, &kv, &have_kv);
+		if (rc != 0)
+			break;
+		if (timeout == 0 || (until && platform_mono_ms() >= until))
+			return busy(h, &kv, have_kv, o, holder,
+				    timeout ? SVCCTL_E_TIMEOUT : SVCCTL_E_BUSY);
+		rc = wait_delete(h, rev + 1, until);
+		if (rc < 0 && rc != SVCCTL_E_UNREACHABLE)
+			return rc; /* an unreachable etcd is the next transaction's to say */
+	}
+	if (rc == 1)
+		h->token = rev; /* the put's revision is the key's create_revision */
+	return rc < 0 ? rc : 0;
+}
+
+/* Free a hold whose lease is ended (or was never started). */
+static void hold_free(struct etcd_hold *h)
+{
+	etcd_conn_close(&h->conn);
+	free(h);
+}
+
+int svcctl_etcd_acquire_id(const char *url, const struct svcctl_opts *opts, int64_t lease_id,
+			   struct etcd_hold **out, struct svcctl_pidinfo *holder)
+{
+	char value[ETCD_VALUE_MAX];
+	struct etcd_hold *h = calloc(1, sizeof(*h));
+	int64_t ttl = opts && opts->stale_age_ms > 0 ? opts->stale_age_ms : SVCCTL_ETCD_TTL_MS;
+	int len, rc;
+
+	*out = NULL;
+	if (h == NULL)
+		return -ENOMEM;
+	rc = etcd_conn_open(&h->conn, url, 0, opts);
+	len = rc < 0 ? rc : etcd_record(opts, value, sizeof(value));
+	rc = len < 0 ? len : etcd_lease_start(&h->lease, &h->conn, ttl, lease_id);
+	if (rc < 0) {
+		hold_free(h);
+		return rc;
+	}
+	rc = contend(h, value, len, opts, holder);
+	if (rc < 0) {
+		etcd_lease_end(&h->lease); /* revoke: a put whose answer was lost goes too */
+		hold_free(h);
+		return rc;
+	}
+	h->owner = platform_self_pid();
+	*out = h;
+	return 0;
+}
+
+int svcctl_etcd_acquire(const char *url, const struct svcctl_opts *opts, struct etcd_hold **out,
+			struct svcctl_pidinfo *holder)
+{
+	return svcctl_etcd_acquire_id(url, opts, 0, out, holder);
+}
+
+int svcctl_etcd_publish(struct etcd_hold *h, const struct svcctl_opts *opts,
+			struct svcctl_pidinfo *holder)
+{
+	char value[ETCD_VALUE_MAX];
+	struct etcd_kv kv;
+	int64_t rev;
+	int have_kv, len = etcd_record(opts, value, sizeof(value)), rc;
+
+	if (len < 0)
+		return len;
+	if (etcd_lease_is_lost(&h->lease))
+		return SVCCTL_E_LOST;
+	/* only while the key is still the one we created */
+	rc = txn(h, value, len, h->token, &rev, &kv, &have_kv);
+	if (rc == 0 && holder && have_kv)
+		etcd_kv_info(&kv, holder);
+	return rc < 0 ? rc : rc == 1 ? 0 : SVCCTL_E_LOST;
+}
+
+int svcctl_etcd_release(struct etcd_hold *h)
+{
+	int rc;
+
+	if (h->owner != platform_self_pid()) {
+		/* a forked child: the parent holds the key, its connection and thread */
+		etcd_lease_forget(&h->lease);
+		free(h);
+		return 0;
+	}
+	rc = etcd_lease_end(&h->lease);
+	hold_free(h);
+	return rc;
+}
+
+int svcctl_etcd_touch(struct etcd_hold *h)
+{
+	return etcd_lease_renew(&h->lease);
+}
+
+int64_t svcctl_etcd_token(const struct etcd_hold *h)
+{
+	return h->token;
+}
+
+int svcctl_etcd_lost_fd(const struct etcd_hold *h)
+{
+	return h->lease.pipe[0];
+}
+
+int64_t svcctl_etcd_ttl_left(const struct etcd_hold *h)
+{
+	return etcd_lease_left((struct etcd_lease *)&h->lease);
+}
