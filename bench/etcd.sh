@@ -4,7 +4,7 @@
 # waiter's COMMAND runs), failover after SIGKILL of the holder, and
 # overlaps under contention.  Sourced by bench/run.sh, which sets SVCCTL,
 # PROC, STAMP, the round counts and $shm; bench_etcd runs it all.
-# shellcheck shell=sh disable=SC2154,SC2016
+# shellcheck shell=sh disable=SC2154,SC2016,SC2153
 
 # Lease TTL of both sides in the failover case, seconds.
 ETCD_TTL=1
@@ -26,35 +26,6 @@ stamp() {
 # us FILE: the microseconds a stamp file holds, as an integer.
 us() {
 	cut -d. -f1 "$1"
-}
-
-# watchers: how many watchers the etcd member has now (a waiter on a lock
-# watches its predecessor's key, etcdctl's and ours alike).
-watchers() {
-	curl -sf -m 2 "http://${ETCD_EPS%%,*}/metrics" |
-		sed -n 's/^etcd_debugging_mvcc_watcher_total \([0-9]*\).*/\1/p'
-}
-
-# until_ok MS CMD...: run CMD until it succeeds, up to MS (a bound on a
-# state of etcd or of a process we started, never a timing we measure).
-until_ok() {
-	left=$1
-	shift
-	until "$@"; do
-		[ "$left" -gt 0 ] || return 1
-		sleep 0.01
-		left=$((left - 10))
-	done
-}
-
-# keys_under KEY N: does etcd hold at least N keys with prefix KEY?
-keys_under() {
-	[ "$(ctl get --prefix --keys-only "$1" | grep -c .)" -ge "$2" ]
-}
-
-# watchers_above N: has the watcher count risen above N?
-watchers_above() {
-	[ "$(watchers)" -gt "$1" ]
 }
 
 # One handoff round of SIDE on KEY: microseconds from the holder's COMMAND

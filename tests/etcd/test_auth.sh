@@ -15,7 +15,7 @@ export SVCCTL_ETCD_USER SVCCTL_ETCD_PASSWORD_FILE
 expect_rc 3 "$SVCCTL" status "$U/secure"
 echo wrong >"$T/wrong"
 expect_rc 4 "$SVCCTL" status "$U/secure" --etcd-password-file "$T/wrong"
-grep -qi "auth\|password\|refused" "$T/err" || fail "wrong password message: $(cat "$T/err")"
+grep -q "refused the credentials" "$T/out" || fail "wrong password message: $(cat "$T/out")"
 expect_rc 4 "$SVCCTL" run "$U/secure" --etcd-password-file "$T/wrong" -- true
 unset SVCCTL_ETCD_USER SVCCTL_ETCD_PASSWORD_FILE
 expect_rc 4 "$SVCCTL" status "$U/secure"
