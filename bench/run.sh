@@ -56,6 +56,10 @@ shm=$(mktemp -d /dev/shm/svcctl-bench.XXXXXX)
 mkdir -p "$build/work"
 disk=$(mktemp -d "$build/work/svcctl-bench.XXXXXX")
 cleanup() {
+	# an etcd of bench/etcd.sh left by an interrupted run
+	if [ -n "${ETCD_PIDS:-}" ]; then
+		etcd_stop_all KILL
+	fi
 	if [ -f "$shm/live.pid" ]; then
 		"$SVCCTL" stop -q -p "$shm/live.pid" -t 2 || true
 	fi

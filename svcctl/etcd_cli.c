@@ -12,6 +12,15 @@
 #include "cli.h"
 #include "etcd_cli.h"
 
+/* The key of an etcd://HOSTS/KEY address: what follows the hosts. */
+const char *etcd_key_of(const char *path)
+{
+	const char *p = strstr(path, "://");
+
+	p = p != NULL ? strchr(p + 3, '/') : NULL;
+	return p != NULL ? p + 1 : path;
+}
+
 /* "pid P on HOST (token T, lease Ns left)" for messages, into buf. */
 void etcd_holder_text(const struct svcctl_pidinfo *in, char *buf, size_t size)
 {
@@ -81,14 +90,13 @@ struct list_ctx {
 static int list_key(const char *path, const struct svcctl_pidinfo *in, void *arg)
 {
 	struct list_ctx *x = arg;
-	const char *key = strchr(strstr(path, "://") + 3, '/');
 
 	if (x->c->json) {
 		fputs(x->n++ ? "," : "", stdout);
 		print_info_json(stdout, path, SVCCTL_RUNNING, in);
 		return 0;
 	}
-	printf("%-32s %-16s %8lld %10lld %8.1f %s\n", key ? key + 1 : path, in->host,
+	printf("%-32s %-16s %8lld %10lld %8.1f %s\n", etcd_key_of(path), in->host,
 	       (long long)in->pid, (long long)in->token, (double)in->ttl_ms / 1000.0, in->msg);
 	return 0;
 }

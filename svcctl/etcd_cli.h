@@ -7,6 +7,9 @@
 
 #include "cli.h"
 
+/* The key of an etcd://HOSTS/KEY address: what follows the hosts. */
+const char *etcd_key_of(const char *path);
+
 /* "pid P on HOST (token T, lease Ns left)" for messages, into buf. */
 void etcd_holder_text(const struct svcctl_pidinfo *in, char *buf, size_t size);
 

@@ -49,19 +49,23 @@ int etcd_acquire(const struct cli *c, int64_t timeout_ms, struct svcctl_lock **l
 	return exit_for(rc);
 }
 
-/* SVCCTL_LOCK_TOKEN and SVCCTL_LOCK_KEY for the child (inherited at fork). */
-static int export_lock(const struct cli *c, struct svcctl_lock *lk)
+/*
+ * SVCCTL_LOCK_TOKEN and SVCCTL_LOCK_KEY for the child, set by it after
+ * fork (-e's list): setenv() here could race the keepalive thread's getenv().
+ */
+static int export_lock(struct cli *c, struct svcctl_lock *lk)
 {
-	const char *key = strstr(c->path, "://");
-	char tok[32];
+	static char tok[48], key[CLI_PATH_MAX + 16];
 
-	key = key != NULL ? strchr(key + 3, '/') : NULL;
-	snprintf(tok, sizeof(tok), "%lld", (long long)svcctl_lock_token(lk));
-	if (key == NULL || setenv("SVCCTL_LOCK_TOKEN", tok, 1) < 0 ||
-	    setenv("SVCCTL_LOCK_KEY", key + 1, 1) < 0) {
-		fail("%s: cannot set SVCCTL_LOCK_TOKEN and SVCCTL_LOCK_KEY", c->path);
-		return EXIT_FAIL;
+	if (c->nenv + 2 > CLI_ENV_MAX) {
+		fail("%s: too many -e variables for SVCCTL_LOCK_TOKEN and SVCCTL_LOCK_KEY",
+		     c->path);
+		return EXIT_USAGE;
 	}
+	snprintf(tok, sizeof(tok), "SVCCTL_LOCK_TOKEN=%lld", (long long)svcctl_lock_token(lk));
+	snprintf(key, sizeof(key), "SVCCTL_LOCK_KEY=%s", etcd_key_of(c->path));
+	c->env[c->nenv++] = tok;
+	c->env[c->nenv++] = key;
 	return 0;
 }
 

@@ -2,7 +2,7 @@
 # bench/etcd.sh: free ports, a data dir under $T (set by the caller), short
 # heartbeat and election timeouts (50/500 ms, so a 1-2 s lease TTL works),
 # one member, a three-member cluster or an auth-enabled one; every wait
-# bounded; members stopped by pid (etcd_stop_all, etcd_kill_all).
+# bounded; members stopped by pid (etcd_stop_all).
 # shellcheck shell=sh disable=SC2034
 
 # Every etcd member started, by pid, for etcd_cleanup.
@@ -62,24 +62,12 @@ etcd_wait() {
 	done
 }
 
-# etcd_stop_all: stop every member started so far and forget them.
+# etcd_stop_all [SIGNAL]: stop every member started so far (TERM, or
+# SIGNAL; resumed first, as a test may have stopped it) and forget them.
 etcd_stop_all() {
 	for p in $ETCD_PIDS; do
 		kill -CONT "$p" 2>/dev/null || true
-		kill -TERM "$p" 2>/dev/null || true
-	done
-	for p in $ETCD_PIDS; do
-		wait "$p" 2>/dev/null || true
-	done
-	ETCD_PIDS=""
-}
-
-# etcd_kill_all: kill every member at once (resumed first: it may be
-# stopped), for the exit trap.
-etcd_kill_all() {
-	for p in $ETCD_PIDS; do
-		kill -CONT "$p" 2>/dev/null || true
-		kill -KILL "$p" 2>/dev/null || true
+		kill -"${1:-TERM}" "$p" 2>/dev/null || true
 	done
 	for p in $ETCD_PIDS; do
 		wait "$p" 2>/dev/null || true
@@ -114,7 +102,7 @@ etcd_cluster() {
 			return 0
 		fi
 		echo "etcd did not come up (try $tries): $(tail -n 3 "$T/etcd-n1.log")" >&2
-		etcd_stop_all
+		etcd_stop_all TERM
 		rm -rf "$T"/etcd-n*
 	done
 	echo "cannot start etcd" >&2

@@ -16,7 +16,7 @@ fi
 
 # Stop every etcd member by its pid, then clean up as the CLI tests do.
 etcd_cleanup() {
-	etcd_kill_all
+	etcd_stop_all KILL
 	cleanup
 }
 trap etcd_cleanup EXIT
