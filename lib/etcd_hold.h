@@ -33,4 +33,12 @@ int64_t etcd_lease_ttl(struct etcd_conn *c, int64_t lease);
  */
 int etcd_get(struct etcd_conn *c, const char *key, int64_t deadline, struct etcd_kv *kv);
 
+/*
+ * Watch the hold's key for a delete from revision from on (so no delete
+ * after a failed transaction at from - 1 is missed), up to a 1 s cap or
+ * until (0: no limit).  1 woken (a delete, a cancel or a compaction), 0
+ * the cap passed, or a negative code.
+ */
+int etcd_wait_delete(struct etcd_hold *h, int64_t from, int64_t until);
+
 #endif /* SVCCTL_ETCD_HOLD_H */

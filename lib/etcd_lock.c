@@ -50,11 +50,7 @@ static int on_watch(struct json_object *o, void *arg)
 	return etcd_watch_event(o);
 }
 
-/*
- * Watch the key for a delete from revision from on (no delete between the
- * failed transaction and the watch is missed), up to the cap or until.
- */
-static int wait_delete(struct etcd_hold *h, int64_t from, int64_t until)
+int etcd_wait_delete(struct etcd_hold *h, int64_t from, int64_t until)
 {
 	char body[ETCD_BODY_MAX];
 	int64_t end = platform_mono_ms() + WATCH_CAP_MS;
@@ -97,12 +93,17 @@ static int contend(struct etcd_hold *h, const char *value, int len, const struct
 		if (etcd_lease_is_lost(&h->lease))
 			return SVCCTL_E_LOST;
 		rc = txn(h, value, len, 0, &rev, &kv, &have_kv);
+		if (rc == 0 && have_kv && kv.lease == h->lease.id) {
+			/* a retry after our put's answer was lost: the key is ours */
+			rev = kv.create_rev;
+			rc = 1;
+		}
 		if (rc != 0)
 			break;
 		if (timeout == 0 || (until && platform_mono_ms() >= until))
 			return busy(h, &kv, have_kv, o, holder,
 				    timeout ? SVCCTL_E_TIMEOUT : SVCCTL_E_BUSY);
-		rc = wait_delete(h, rev + 1, until);
+		rc = etcd_wait_delete(h, rev + 1, until);
 		if (rc < 0 && rc != SVCCTL_E_UNREACHABLE)
 			return rc; /* an unreachable etcd is the next transaction's to say */
 	}

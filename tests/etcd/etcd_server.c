@@ -1,0 +1,197 @@
+/* Starting and stopping real etcd members for the tests. */
+#define _GNU_SOURCE
+#include "etcd_server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How long members get to serve after start; generous for a loaded machine. */
+#define READY_MS 30000
+
+int te_have_etcd(void)
+{
+	return system("command -v etcd >/dev/null 2>&1") == 0;
+}
+
+/* A port nobody listens on now: bind to port 0 and ask which one came. */
+static int free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = -1;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+int64_t te_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* exec etcd for member i; only ever returns to _exit. */
+static void exec_member(const struct te_cluster *c, int i, const char *cluster)
+{
+	char name[16], dir[PATH_MAX], log[PATH_MAX], client[64], peer[64];
+	int fd;
+
+	snprintf(name, sizeof(name), "m%d", i);
+	snprintf(dir, sizeof(dir), "%s/%s", c->dir.path, name);
+	snprintf(log, sizeof(log), "%s/%s.log", c->dir.path, name);
+	snprintf(client, sizeof(client), "http://127.0.0.1:%d", c->client_port[i]);
+	snprintf(peer, sizeof(peer), "http://127.0.0.1:%d", c->peer_port[i]);
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		_exit(126);
+	setpgid(0, 0); /* a terminal's signals are for the test, not for etcd */
+	execlp("etcd", "etcd", "--name", name, "--data-dir", dir, "--listen-client-urls", client,
+	       "--advertise-client-urls", client, "--listen-peer-urls", peer,
+	       "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster,
+	       "--initial-cluster-state", "new", "--heartbeat-interval", "50", "--election-timeout",
+	       "500", (char *)NULL);
+	_exit(127);
+}
+
+/* Pick ports and build the cluster string and addresses. */
+static void plan(struct te_cluster *c, char *cluster, size_t size)
+{
+	size_t n = 0, u = (size_t)snprintf(c->url, sizeof(c->url), "etcd://");
+
+	for (int i = 0; i < c->n; i++) {
+		c->client_port[i] = free_port();
+		c->peer_port[i] = free_port();
+		n += (size_t)snprintf(cluster + n, size - n, "%sm%d=http://127.0.0.1:%d",
+				      i ? "," : "", i, c->peer_port[i]);
+		u += (size_t)snprintf(c->url + u, sizeof(c->url) - u, "%s127.0.0.1:%d",
+				      i ? "," : "", c->client_port[i]);
+		snprintf(c->member_url[i], sizeof(c->member_url[i]), "etcd://127.0.0.1:%d/",
+			 c->client_port[i]);
+	}
+	snprintf(c->url + u, sizeof(c->url) - u, "/");
+}
+
+/* Wait until every member answers a read: the cluster has a leader. */
+static int wait_ready(struct te_cluster *c)
+{
+	int64_t end = te_mono_ms() + READY_MS;
+	char key[PATH_MAX];
+	struct svcctl_pidinfo info;
+
+	for (int i = 0; i < c->n; i++) {
+		snprintf(key, sizeof(key), "%sready-probe", c->member_url[i]);
+		while (svcctl_pidfile_state(key, NULL, &info) < 0) {
+			if (te_mono_ms() > end || waitpid(c->pid[i], NULL, WNOHANG) != 0)
+				return -1;
+			usleep(20000); /* a port answering: nothing to wait on but time */
+		}
+	}
+	return 0;
+}
+
+int te_start(struct te_cluster *c, int n)
+{
+	char cluster[1024];
+
+	const char *base = getenv("TMPDIR");
+
+	memset(c, 0, sizeof(*c));
+	/* no CUnit asserts here: suites start clusters before any test runs */
+	snprintf(c->dir.path, sizeof(c->dir.path), "%s/svcctl-etcd.XXXXXX", base ? base : "/tmp");
+	if (mkdtemp(c->dir.path) == NULL)
+		return -1;
+	c->n = n;
+	plan(c, cluster, sizeof(cluster));
+	for (int i = 0; i < n; i++) {
+		c->pid[i] = fork();
+		if (c->pid[i] == 0)
+			exec_member(c, i, cluster);
+		if (c->pid[i] < 0)
+			return -1;
+	}
+	if (wait_ready(c) == 0)
+		return 0;
+	fprintf(stderr, "etcd did not start; see the logs under %s\n", c->dir.path);
+	return -1;
+}
+
+void te_kill_member(struct te_cluster *c, int i)
+{
+	if (c->pid[i] > 0) {
+		kill(c->pid[i], SIGCONT);
+		kill(c->pid[i], SIGKILL);
+		waitpid(c->pid[i], NULL, 0);
+		c->pid[i] = 0;
+	}
+}
+
+void te_stop(struct te_cluster *c)
+{
+	pid_t pid;
+
+	for (int i = 0; i < c->n; i++)
+		te_kill_member(c, i);
+	if (c->dir.path[0] == '\0')
+		return;
+	pid = fork();
+	if (pid == 0) {
+		execlp("rm", "rm", "-rf", c->dir.path, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+}
+
+char *te_key(const struct te_cluster *c, const char *key, char *buf)
+{
+	snprintf(buf, PATH_MAX, "%s%s", c->url, key);
+	return buf;
+}
+
+int te_post(const struct te_cluster *c, int i, const char *path, const char *body, char *out,
+	    size_t size)
+{
+	char cmd[4096];
+	FILE *f;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "curl -s -m 10 -XPOST http://127.0.0.1:%d%s -d '%s'",
+		 c->client_port[i], path, body);
+	f = popen(cmd, "r");
+	if (f == NULL)
+		return -1;
+	n = fread(out, 1, size - 1, f);
+	out[n] = '\0';
+	return pclose(f) == 0 ? 0 : -1;
+}
+
+int te_readable(int fd, int ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+struct svcctl_opts te_opts(int64_t ttl_ms, const char *msg)
+{
+	struct svcctl_opts o = {.stale_age_ms = ttl_ms, .msg = msg};
+
+	return o;
+}

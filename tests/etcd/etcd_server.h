@@ -1,0 +1,54 @@
+/*
+ * A real etcd for the tests: one or three members on 127.0.0.1 with free
+ * ports, a temporary data directory, short heartbeat and election times
+ * (so TTLs of 1-2 s work), started and stopped by pid.
+ */
+#ifndef SVCCTL_TEST_ETCD_SERVER_H
+#define SVCCTL_TEST_ETCD_SERVER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "helpers.h"
+
+#define TE_MEMBERS_MAX 3
+
+struct te_cluster {
+	struct th_dir dir; /* the data directories and logs */
+	int n;
+	pid_t pid[TE_MEMBERS_MAX];
+	int client_port[TE_MEMBERS_MAX];
+	int peer_port[TE_MEMBERS_MAX];
+	char url[512];                       /* etcd://127.0.0.1:P[,...]/ : append a key */
+	char member_url[TE_MEMBERS_MAX][64]; /* etcd://127.0.0.1:P/ of each */
+};
+
+/* Is the etcd binary installed?  The etcd suites skip (77) without it. */
+int te_have_etcd(void);
+
+/* Start n members and wait (bounded) until they serve requests; 0 or -1. */
+int te_start(struct te_cluster *c, int n);
+
+/* Stop every member still running (SIGKILL, reap) and remove the data. */
+void te_stop(struct te_cluster *c);
+
+/* Kill member i (SIGKILL) and reap it. */
+void te_kill_member(struct te_cluster *c, int i);
+
+/* c->url followed by key, into buf (PATH_MAX). */
+char *te_key(const struct te_cluster *c, const char *key, char *buf);
+
+/* POST body to path of member i with curl(1); the answer into out. */
+int te_post(const struct te_cluster *c, int i, const char *path, const char *body, char *out,
+	    size_t size);
+
+/* The monotonic clock in ms (the library's lease deadlines use it too). */
+int64_t te_mono_ms(void);
+
+/* Wait up to ms for fd to be readable: 1 readable, 0 not. */
+int te_readable(int fd, int ms);
+
+/* Options with a lease TTL of ttl_ms and message msg. */
+struct svcctl_opts te_opts(int64_t ttl_ms, const char *msg);
+
+#endif
