@@ -110,7 +110,8 @@ median() {
 }
 
 # report TITLE CASE TARGET: medians, min, max of both sides in ms and the
-# ratio of medians; TARGET "ratio R" (svcctl/etcdctl <= R) or "max MS".
+# ratio of medians; TARGET "ratio R" (svcctl/etcdctl <= R), "max MS", or
+# "report" (no target).
 report() {
 	echo
 	echo "== etcd $1 (ms)"
@@ -156,8 +157,8 @@ bench_etcd_cases() {
 		done
 		r=$((r + 1))
 	done
-	report "acquire (process start to COMMAND running, uncontended)" acquire "ratio 1.0"
-	report "release (COMMAND exit to the locker's exit)" release "ratio 1.0"
+	report "acquire (process start to COMMAND running, uncontended)" acquire "report"
+	report "release (COMMAND exit to the locker's exit)" release "report"
 	report "handoff (holder's COMMAND exits -> waiter's COMMAND runs)" handoff "ratio 1.0"
 	report "failover after SIGKILL of the holder, TTL ${ETCD_TTL}s" failover \
 		"max $((ETCD_TTL * 1000 + 500))"
