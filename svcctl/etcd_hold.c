@@ -253,7 +253,7 @@ int etcd_start(struct cli *c)
 	pid_t pid;
 
 	if (c->foreground)
-		return etcd_run(c, c->ready_timeout_ms);
+		return etcd_run(c, 0);
 	if (etcd_running(c))
 		return EXIT_OK;
 	if (pipe2(fds, O_CLOEXEC) < 0) {

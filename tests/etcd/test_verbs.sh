@@ -69,6 +69,8 @@ expect_rc 0 "$SVCCTL" status "$U/app/web"
 # a second start finds it running: success, nothing started
 expect_rc 0 "$SVCCTL" start "$U/app/web" --stale-age 2s -- "$SERVER" -m "$T"
 grep -q "already running" "$T/err" || fail "second start: $(cat "$T/err")"
+expect_rc 0 "$SVCCTL" start --foreground "$U/app/web" -- sh -c 'echo ran >"$1"' sh "$T/fg-held"
+[ -e "$T/fg-held" ] && fail "start --foreground ran COMMAND while the key was held"
 expect_rc 0 "$SVCCTL" reload "$U/app/web"
 # SIGKILL of the holder: its server dies with it; the lease then expires
 kill -KILL "$hpid"
@@ -84,6 +86,8 @@ t2=$(sed -n 's/.*"token":\([0-9]*\).*/\1/p' "$T/out")
 expect_rc 0 "$SVCCTL" stop "$U/app/web"
 alive "$spid" && fail "stop returned while the server $spid runs"
 expect_rc 3 "$SVCCTL" status "$U/app/web"
+# start --foreground holds the key while COMMAND runs here
+expect_rc 0 "$SVCCTL" start --foreground "$U/app/fg" -- sh -c 'test "$SVCCTL_LOCK_KEY" = app/fg'
 # a failing server: start fails and leaves the key free
 expect_rc 5 "$SVCCTL" start "$U/app/bad" -- "$T/no-such-server"
 expect_rc 3 "$SVCCTL" status "$U/app/bad"
