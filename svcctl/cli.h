@@ -38,8 +38,7 @@
 #define OPT_OWNER 0x800   /* --pid --mine */
 #define OPT_USER 0x1000   /* -u */
 #define OPT_UNSAFE 0x2000 /* --allow-unsafe-pidfile */
-#define OPT_ETCD 0x4000   /* --etcd-cacert --etcd-cert --etcd-key --etcd-user --etcd-password-file \
-			   */
+#define OPT_ETCD 0x4000   /* --etcd-* credentials */
 
 /* Long options of shared storage, lock conveniences and etcd (args_ext.c). */
 enum {
