@@ -339,8 +339,15 @@ static void test_fork_keeps_parent(void)
 	te_key(&g, "forked", key);
 	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(key, &o, &lk, NULL), 0);
 	pid = fork();
-	if (pid == 0)
-		_exit(svcctl_lock_release(lk) == 0 ? 0 : 1);
+	if (pid == 0) {
+		/*
+		 * exec, as forked children do: the parent's connections and
+		 * keepalive thread are not this process's to free
+		 */
+		execlp("sh", "sh", "-c", svcctl_lock_release(lk) == 0 ? "exit 0" : "exit 1",
+		       (char *)NULL);
+		_exit(127);
+	}
 	CU_ASSERT_EQUAL(th_wait(pid), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(key, NULL, &h), SVCCTL_RUNNING);
 	CU_ASSERT_EQUAL(h.token, svcctl_lock_token(lk));
