@@ -16,6 +16,13 @@ struct etcd_hold {
 };
 
 /*
+ * Is this a forked child's copy of a hold?  Its connection and lease are
+ * the parent's (a shared socket, a thread that does not run here): the copy
+ * may only be released.
+ */
+int etcd_hold_inherited(const struct etcd_hold *h);
+
+/*
  * Our record for opts (pidfile text, then since=<ms since the epoch> so
  * others can tell its age) into buf; its length or a negative code.
  */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 
@@ -124,6 +125,13 @@ static struct curl_slist *headers(const struct etcd_conn *c)
 	return h;
 }
 
+/* Sockets close on exec: a holder's exec'd child must not keep etcd's connections. */
+static curl_socket_t open_socket(void *unused, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	(void)unused, (void)purpose;
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 /* Set up the easy handle for one POST to endpoint ep. */
 static void setup(struct etcd_conn *c, int ep, const char *path, const char *body,
 		  int64_t timeout_ms, struct curl_slist *hdr, struct xfer *x)
@@ -140,6 +148,7 @@ static void setup(struct etcd_conn *c, int ep, const char *path, const char *bod
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, c->url.tls ? "https" : "http");

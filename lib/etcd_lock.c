@@ -164,6 +164,8 @@ int svcctl_etcd_publish(struct etcd_hold *h, const struct svcctl_opts *opts,
 
 	if (len < 0)
 		return len;
+	if (etcd_hold_inherited(h))
+		return -ECHILD;
 	if (etcd_lease_is_lost(&h->lease))
 		return SVCCTL_E_LOST;
 	/* only while the key is still the one we created */
@@ -173,11 +175,16 @@ int svcctl_etcd_publish(struct etcd_hold *h, const struct svcctl_opts *opts,
 	return rc < 0 ? rc : rc == 1 ? 0 : SVCCTL_E_LOST;
 }
 
+int etcd_hold_inherited(const struct etcd_hold *h)
+{
+	return h->owner != platform_self_pid();
+}
+
 int svcctl_etcd_release(struct etcd_hold *h)
 {
 	int rc;
 
-	if (h->owner != platform_self_pid()) {
+	if (etcd_hold_inherited(h)) {
 		/* a forked child: the parent holds the key, its connection and thread */
 		etcd_lease_forget(&h->lease);
 		free(h);
@@ -190,7 +197,7 @@ int svcctl_etcd_release(struct etcd_hold *h)
 
 int svcctl_etcd_touch(struct etcd_hold *h)
 {
-	return etcd_lease_renew(&h->lease);
+	return etcd_hold_inherited(h) ? -ECHILD : etcd_lease_renew(&h->lease);
 }
 
 int64_t svcctl_etcd_token(const struct etcd_hold *h)
@@ -205,5 +212,5 @@ int svcctl_etcd_lost_fd(const struct etcd_hold *h)
 
 int64_t svcctl_etcd_ttl_left(const struct etcd_hold *h)
 {
-	return etcd_lease_left((struct etcd_lease *)&h->lease);
+	return etcd_hold_inherited(h) ? 0 : etcd_lease_left((struct etcd_lease *)&h->lease);
 }

@@ -111,7 +111,7 @@ int svcctl_etcd_judge(struct etcd_hold *h, struct svcctl_pidinfo *info)
 {
 	struct etcd_kv kv;
 
-	return read_state(&h->conn, info, &kv);
+	return etcd_hold_inherited(h) ? -ECHILD : read_state(&h->conn, info, &kv);
 }
 
 /* Revoke the lease of the key c names if its token is token (0: any). */

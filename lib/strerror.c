@@ -27,7 +27,7 @@ const char *svcctl_strerror(int code)
 	case SVCCTL_E_UNREACHABLE:
 		return "etcd not reachable (no endpoint answered in time)";
 	case SVCCTL_E_AUTH:
-		return "etcd refused the credentials (user, password or token)";
+		return "etcd refused the credentials (user, password, token or TLS certificate)";
 	case SVCCTL_E_NOETCD:
 		return "etcd support not built";
 	case SVCCTL_E_URL:

@@ -5,12 +5,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,6 +74,47 @@ static void test_acquire_busy_release(void)
 	CU_ASSERT_EQUAL(svcctl_lock_release(a), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(key, NULL, &h), SVCCTL_ABSENT);
 	CU_ASSERT_EQUAL(svcctl_pidfile_read(key, &h), -ENOENT);
+}
+
+/*
+ * Descriptors without close-on-exec that would carry a connection into an
+ * exec'd child: any but libcurl's internal wake-up socketpair (AF_UNIX,
+ * which libcurl 7.88 creates without close-on-exec).
+ */
+static int inheritable_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 3; fd < 1024; fd++) {
+		int fl = fcntl(fd, F_GETFD), domain = -1;
+		socklen_t len = sizeof(domain);
+
+		if (fl < 0 || (fl & FD_CLOEXEC))
+			continue;
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_UNIX)
+			continue;
+		n++;
+	}
+	return n;
+}
+
+/* Holding and waiting leak no connection into exec'd children, and release closes all. */
+static void test_descriptors(void)
+{
+	struct svcctl_opts o = te_opts(TTL_MS, NULL);
+	struct svcctl_lock *a, *b;
+	char key[PATH_MAX];
+	int before = th_count_fds(), inheritable = inheritable_fds();
+
+	te_key(&g, "fds", key);
+	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(key, &o, &a, NULL), 0);
+	o.timeout_ms = 200;
+	CU_ASSERT_EQUAL(svcctl_pidfile_lock(key, &o, &b, NULL), SVCCTL_E_TIMEOUT);
+	CU_ASSERT(svcctl_lock_touch(a) == 0);
+	CU_ASSERT(th_count_fds() > before);
+	CU_ASSERT_EQUAL(inheritable_fds(), inheritable);
+	CU_ASSERT_EQUAL(svcctl_lock_release(a), 0);
+	CU_ASSERT_EQUAL(th_count_fds(), before);
 }
 
 /* A holder whose lease was revoked learns it, and its release deletes nothing. */
@@ -296,8 +339,15 @@ static void test_fork_keeps_parent(void)
 	te_key(&g, "forked", key);
 	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(key, &o, &lk, NULL), 0);
 	pid = fork();
-	if (pid == 0)
-		_exit(svcctl_lock_release(lk) == 0 ? 0 : 1);
+	if (pid == 0) {
+		/*
+		 * exec, as forked children do: the parent's connections and
+		 * keepalive thread are not this process's to free
+		 */
+		execlp("sh", "sh", "-c", svcctl_lock_release(lk) == 0 ? "exit 0" : "exit 1",
+		       (char *)NULL);
+		_exit(127);
+	}
 	CU_ASSERT_EQUAL(th_wait(pid), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(key, NULL, &h), SVCCTL_RUNNING);
 	CU_ASSERT_EQUAL(h.token, svcctl_lock_token(lk));
@@ -379,6 +429,7 @@ CU_pSuite test_etcd_suite(void)
 	    {"acquire, busy with the holder, release", test_acquire_busy_release},
 	    {"release never deletes another holder's key", test_release_never_deletes_another},
 	    {"tokens increase from holder to holder", test_tokens_increase},
+	    {"descriptors: close-on-exec, all closed by release", test_descriptors},
 	    {"a waiter wakes on the holder's delete", test_waiter_wakes_on_delete},
 	    {"mutual exclusion: 8 processes x 200 cycles", test_mutual_exclusion},
 	    {"SIGKILL of the holder: the waiter owns it", test_sigkill_holder},

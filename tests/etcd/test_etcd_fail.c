@@ -115,19 +115,29 @@ static void test_compacted_watch(void)
 	struct svcctl_opts o = te_opts(5000, NULL);
 	struct svcctl_lock *lk;
 	struct te_cluster c;
-	char key[PATH_MAX], body[128], out[1024];
+	char key[PATH_MAX], body[128], out[1024], go;
 	int64_t rev = 0, t;
+	int p[2];
 	pid_t pid;
 
 	CU_ASSERT_FATAL(te_start(&c, 1) == 0);
-	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(te_key(&c, "compacted", key), &o, &lk, NULL), 0);
+	te_key(&c, "compacted", key);
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	/* the waiter is forked before we hold: a child shares no lock of ours */
 	pid = fork();
 	if (pid == 0) {
 		struct svcctl_lock *w;
 
 		o.timeout_ms = 30000;
-		_exit(svcctl_pidfile_lock(key, &o, &w, NULL) == 0 ? 0 : 1);
+		close(p[1]);
+		if (read(p[0], &go, 1) != 1 || svcctl_pidfile_lock(key, &o, &w, NULL) != 0)
+			_exit(1);
+		_exit(svcctl_lock_release(w) == 0 ? 0 : 2);
 	}
+	close(p[0]);
+	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(key, &o, &lk, NULL), 0);
+	CU_ASSERT(write(p[1], "w", 1) == 1);
+	close(p[1]);
 	for (int i = 0; i < 20; i++)
 		rev = put(&c, "b3RoZXI="); /* "other" */
 	CU_ASSERT_FATAL(rev > 0);

@@ -30,7 +30,10 @@
  * _pidfile_remove() revokes the holder's lease only when the record names
  * the calling process, gives SVCCTL_E_BUSY for any other holder and 0 for
  * a free key.  A lock is not shared across fork(): a child's release only
- * frees its copy.
+ * frees its copy (touch, publish and judge give -ECHILD there; the loss
+ * descriptor still works).  The library's descriptors (etcd connections,
+ * the loss pipe) are close-on-exec, except an internal AF_UNIX socketpair of
+ * libcurl before 8.x: close descriptors above 2 in a child before exec.
  *
  * Every function returns 0 (or a non-negative value) on success and a
  * negative code on failure: -errno for system errors, or one of the
@@ -69,7 +72,7 @@ enum svcctl_error {
 	SVCCTL_E_LOST = -5008,
 	/* etcd: no endpoint answered, or a request failed before its deadline */
 	SVCCTL_E_UNREACHABLE = -5009,
-	/* etcd: the user or password was refused, or a token was not accepted */
+	/* etcd: user, password, token or TLS certificate refused or not verified */
 	SVCCTL_E_AUTH = -5010,
 	/* an etcd:// path, but this build has no etcd support */
 	SVCCTL_E_NOETCD = -5011,
@@ -119,7 +122,8 @@ struct svcctl_pidinfo {
 	/* etcd mode only (0 otherwise): */
 	int64_t token;  /* the key's create_revision: the holder's fencing token */
 	int64_t lease;  /* the holder's lease id (may exceed 2^53) */
-	int64_t ttl_ms; /* time left on the holder's lease, -1 unknown */
+	int64_t ttl_ms; /* time left on the holder's lease, in whole seconds as etcd tells, -1
+			   unknown */
 };
 
 /*
