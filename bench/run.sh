@@ -1,8 +1,9 @@
 #!/bin/sh
 # Benchmarks of svcctl and libsvcctl against their peers, side by side in
 # one run: start-stop-daemon, libbsd pidfile(3), flock(1), dotlockfile,
-# lockfile-create and the bare system calls.  Builds what it needs under
-# build/bench (or $BENCH_BUILD), installs the peers from Debian when root,
+# lockfile-create and the bare system calls; etcd mode against `etcdctl
+# lock` when etcd is installed (bench/etcd.sh).  Builds what it needs
+# under build/bench (or $BENCH_BUILD), installs the peers from Debian when root,
 # and prints per benchmark median, p99, min and max of every side and the
 # median of the per-round ratios, with the targets of the README.
 #

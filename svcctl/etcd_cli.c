@@ -269,9 +269,9 @@ int etcd_dispatch(struct cli *c)
 	if (!svcctl_path_is_etcd(target))
 		return -1;
 	/* svcctl keeps the lease alive itself; expiry is the lease's TTL */
-	if (c->refresh || c->expire_ms > 0 || (c->opts.flags & SVCCTL_F_NFS)) {
-		fail("%s: --refresh, --expire and --nfs do not apply to etcd:// (the lease's TTL "
-		     "is --stale-age)",
+	if (c->refresh || c->expire_ms > 0 || c->wait_pidfile || (c->opts.flags & SVCCTL_F_NFS)) {
+		fail("%s: --refresh, --expire, --nfs and --wait-pidfile do not apply to etcd:// "
+		     "(svcctl holds the key; the lease's TTL is --stale-age)",
 		     target);
 		return EXIT_USAGE;
 	}

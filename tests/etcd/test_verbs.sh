@@ -95,6 +95,7 @@ expect_rc 3 "$SVCCTL" status "$U/app/bad"
 # bad addresses and options
 expect_rc 2 "$SVCCTL" status "etcd://127.0.0.1/x"
 expect_rc 2 "$SVCCTL" run "$U/x" --nfs -- true
+expect_rc 2 "$SVCCTL" start "$U/x" --wait-pidfile -- true
 expect_rc 2 "$SVCCTL" status "$U/x" --etcd-user ""
 
 # unreachable: a port nobody listens on, and a stopped etcd (bounded by the
