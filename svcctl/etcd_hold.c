@@ -192,7 +192,10 @@ static int null_stdio(void)
 	return 1;
 }
 
-/* In the holder, once the server runs: messages go to -o FILE or nowhere. */
+/*
+ * In the holder, once the server runs: messages go to -o FILE or nowhere,
+ * and the starter's directory is let go, as a daemon does.
+ */
 static void holder_quiet(const struct cli *c)
 {
 	int fd = -1;
@@ -203,6 +206,8 @@ static void holder_quiet(const struct cli *c)
 		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0 && dup2(fd, 2) >= 0)
 		close(fd);
+	if (chdir("/") < 0)
+		fail("cannot change directory to /: %s", strerror(errno));
 }
 
 /* The holder: take the key, start the server, report, then hold. */

@@ -65,6 +65,8 @@ tr '\0' '\n' <"/proc/$spid/environ" | grep -qx "SVCCTL_LOCK_KEY=app/web" ||
 	fail "the server's SVCCTL_LOCK_KEY is not app/web"
 hpid=$(sed 's/.*) . \([0-9]*\) .*/\1/' "/proc/$spid/stat")
 grep -q svcctl "/proc/$hpid/cmdline" || fail "the server's parent $hpid is not its svcctl holder"
+[ "$(readlink "/proc/$hpid/cwd")" = / ] || fail "the holder keeps the starter's directory"
+[ "$(readlink "/proc/$hpid/fd/1")" = /dev/null ] || fail "the holder keeps the starter's stdout"
 # renewals keep it held past its TTL: the time passing is what is tested
 sleep 5
 expect_rc 0 "$SVCCTL" status "$U/app/web"
