@@ -195,3 +195,35 @@ struct svcctl_opts te_opts(int64_t ttl_ms, const char *msg)
 
 	return o;
 }
+/* Fork a holder of key: it reports its token, releases on a byte, reports when. */
+pid_t te_spawn_holder(const char *key, int64_t ttl_ms, int *to, int *from)
+{
+	int down[2], up[2];
+	pid_t pid;
+
+	CU_ASSERT_FATAL(pipe(down) == 0 && pipe(up) == 0);
+	pid = fork();
+	if (pid == 0) {
+		struct svcctl_opts o = te_opts(ttl_ms, "holder");
+		struct svcctl_lock *lk;
+		int64_t v;
+		char c;
+
+		close(down[1]);
+		close(up[0]);
+		if (svcctl_pidfile_lock(key, &o, &lk, NULL) != 0)
+			_exit(1);
+		v = svcctl_lock_token(lk);
+		if (write(up[1], &v, sizeof(v)) != sizeof(v) || read(down[0], &c, 1) != 1)
+			_exit(2);
+		if (svcctl_lock_release(lk) != 0)
+			_exit(3);
+		v = te_mono_ms();
+		_exit(write(up[1], &v, sizeof(v)) == sizeof(v) ? 0 : 4);
+	}
+	close(down[0]);
+	close(up[1]);
+	*to = down[1];
+	*from = up[0];
+	return pid;
+}

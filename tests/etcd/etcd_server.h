@@ -51,4 +51,11 @@ int te_readable(int fd, int ms);
 /* Options with a lease TTL of ttl_ms and message msg. */
 struct svcctl_opts te_opts(int64_t ttl_ms, const char *msg);
 
+/*
+ * Fork a holder of key with a lease of ttl_ms: it writes its token (int64_t)
+ * to *from, releases on a byte from *to, then writes the monotonic time
+ * right after its release and exits 0.
+ */
+pid_t te_spawn_holder(const char *key, int64_t ttl_ms, int *to, int *from);
+
 #endif

@@ -1,5 +1,5 @@
 /*
- * The etcd runner: etcdjson needs no server; etcd and etcdfail start their
+ * The etcd runner: etcdjson needs no server; etcd, etcdrace and etcdfail start their
  * own etcd and are skipped (exit 77) when the etcd binary is missing.
  */
 #include <stdio.h>
@@ -11,6 +11,7 @@
 static const struct th_suite suites[] = {
     {"etcdjson", test_etcdjson_suite},
     {"etcd", test_etcd_suite},
+    {"etcdrace", test_etcdrace_suite},
     {"etcdfail", test_etcdfail_suite},
 };
 
