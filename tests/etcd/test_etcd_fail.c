@@ -59,6 +59,48 @@ static void test_etcd_stopped(void)
 	te_stop(&c);
 }
 
+/*
+ * etcd away for longer than a TTL while a process waits: the waiter's
+ * lease is lost and granted anew, and it owns the key once the holder's
+ * lease has expired.
+ */
+static void test_waiter_rides_out_outage(void)
+{
+	struct svcctl_opts o = te_opts(1000, NULL);
+	struct svcctl_lock *lk;
+	struct te_cluster c;
+	char key[PATH_MAX], go;
+	int p[2];
+	pid_t pid;
+
+	CU_ASSERT_FATAL(te_start(&c, 1) == 0);
+	te_key(&c, "outage", key);
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	pid = fork();
+	if (pid == 0) {
+		struct svcctl_lock *w;
+
+		o.timeout_ms = 60000;
+		close(p[1]);
+		if (read(p[0], &go, 1) != 1 || svcctl_pidfile_lock(key, &o, &w, NULL) != 0)
+			_exit(1);
+		_exit(svcctl_lock_release(w) == 0 ? 0 : 2);
+	}
+	close(p[0]);
+	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(key, &o, &lk, NULL), 0);
+	CU_ASSERT(write(p[1], "w", 1) == 1);
+	close(p[1]);
+	usleep(300000); /* let the waiter reach its watch; the test holds either way */
+	kill(c.pid[0], SIGSTOP);
+	/* the outage itself: longer than both leases' TTL and the holder's loss */
+	CU_ASSERT(te_readable(svcctl_lock_lost_fd(lk), 5000));
+	usleep(1000000);
+	kill(c.pid[0], SIGCONT);
+	CU_ASSERT_EQUAL(th_wait(pid), 0);
+	CU_ASSERT_EQUAL(svcctl_lock_release(lk), SVCCTL_E_LOST);
+	te_stop(&c);
+}
+
 /* A holder paused past its TTL: the waiter takes over, the holder learns on resume. */
 static void test_holder_paused(void)
 {
@@ -311,6 +353,7 @@ CU_pSuite test_etcdfail_suite(void)
 	static const struct th_case cases[] = {
 	    {"etcd stopped: loss before the deadline, nothing blocks", test_etcd_stopped},
 	    {"a holder paused past its TTL learns of the takeover", test_holder_paused},
+	    {"a waiter rides out an etcd outage", test_waiter_rides_out_outage},
 	    {"a compacted watch wakes its waiter", test_compacted_watch},
 	    {"a lease id above 2^53", test_lease_above_2_53},
 	    {"authentication: token, wrong password", test_auth},
