@@ -11,8 +11,11 @@
 struct etcd_hold {
 	struct etcd_conn conn;
 	struct etcd_lease lease;
-	int64_t token; /* the key's create_revision when we created it */
-	int64_t owner; /* the process that acquired it */
+	int64_t token;   /* the key's create_revision when we created it */
+	int64_t owner;   /* the process that acquired it */
+	int64_t ttl_ms;  /* the TTL asked for */
+	int64_t want_id; /* the lease id asked for, 0: etcd picks */
+	int leased;      /* lease holds a started lease */
 };
 
 /*

@@ -10,6 +10,8 @@
 
 /* Longest a waiter watches before it tries the transaction again anyway. */
 #define WATCH_CAP_MS 1000
+/* A waiter's pause between tries while etcd is unreachable. */
+#define OUTAGE_RETRY_MS 200
 
 /* The deadline of a request made while holding: the lease's, or sooner. */
 static int64_t hold_deadline(struct etcd_hold *h)
@@ -80,7 +82,55 @@ static int busy(struct etcd_hold *h, const struct etcd_kv *kv, int have_kv,
 	return svcctl_busy_code(&info, o, code);
 }
 
-/* Try, and while waiting is allowed, wait for a delete and try again. */
+/*
+ * Our lease, granted anew when the last one was lost (etcd was away longer
+ * than a TTL while we waited).  0, or the grant's failure.
+ */
+static int ensure_lease(struct etcd_hold *h)
+{
+	int rc;
+
+	if (h->leased && !etcd_lease_is_lost(&h->lease))
+		return 0;
+	if (h->leased)
+		etcd_lease_end(&h->lease);
+	rc = etcd_lease_start(&h->lease, &h->conn, h->ttl_ms, h->want_id);
+	h->leased = rc == 0;
+	return rc;
+}
+
+/*
+ * One try: 1 the key is ours (*rev its token), 0 held by another (*kv),
+ * or a negative code.
+ */
+static int try_once(struct etcd_hold *h, const char *value, int len, int64_t *rev,
+		    struct etcd_kv *kv, int *have_kv)
+{
+	int rc = ensure_lease(h);
+
+	if (rc == 0)
+		rc = txn(h, value, len, 0, rev, kv, have_kv);
+	if (rc == 0 && *have_kv && kv->lease == h->lease.id) {
+		/* a retry after our put's answer was lost: the key is ours */
+		*rev = kv->create_rev;
+		rc = 1;
+	}
+	return rc;
+}
+
+/* Pause a waiter while etcd is away (no event will come), never past until. */
+static void pause_outage(int64_t until)
+{
+	int64_t left = until ? until - platform_mono_ms() : OUTAGE_RETRY_MS;
+
+	platform_sleep_ms(left < OUTAGE_RETRY_MS ? (left > 0 ? (int)left : 0) : OUTAGE_RETRY_MS);
+}
+
+/*
+ * Try, and while waiting is allowed, wait for a delete and try again.  A
+ * waiter rides out an etcd outage (unreachable, lease lost) until its
+ * timeout; a caller that does not wait hears of it at once.
+ */
 static int contend(struct etcd_hold *h, const char *value, int len, const struct svcctl_opts *o,
 		   struct svcctl_pidinfo *holder)
 {
@@ -89,27 +139,25 @@ static int contend(struct etcd_hold *h, const char *value, int len, const struct
 	struct etcd_kv kv;
 	int have_kv = 0, rc;
 
-	for (;;) {
-		if (etcd_lease_is_lost(&h->lease))
-			return SVCCTL_E_LOST;
-		rc = txn(h, value, len, 0, &rev, &kv, &have_kv);
-		if (rc == 0 && have_kv && kv.lease == h->lease.id) {
-			/* a retry after our put's answer was lost: the key is ours */
-			rev = kv.create_rev;
-			rc = 1;
-		}
-		if (rc != 0)
-			break;
+	while ((rc = try_once(h, value, len, &rev, &kv, &have_kv)) != 1) {
+		int transient = rc == SVCCTL_E_UNREACHABLE || rc == SVCCTL_E_LOST;
+
+		if (rc < 0 && !transient)
+			return rc;
 		if (timeout == 0 || (until && platform_mono_ms() >= until))
-			return busy(h, &kv, have_kv, o, holder,
-				    timeout ? SVCCTL_E_TIMEOUT : SVCCTL_E_BUSY);
+			return rc < 0 ? rc
+				      : busy(h, &kv, have_kv, o, holder,
+					     timeout ? SVCCTL_E_TIMEOUT : SVCCTL_E_BUSY);
+		if (transient) {
+			pause_outage(until);
+			continue;
+		}
 		rc = etcd_wait_delete(h, rev + 1, until);
-		if (rc < 0 && rc != SVCCTL_E_UNREACHABLE)
-			return rc; /* an unreachable etcd is the next transaction's to say */
+		if (rc < 0 && rc != SVCCTL_E_UNREACHABLE && rc != SVCCTL_E_LOST)
+			return rc; /* an unreachable etcd is the next try's to say */
 	}
-	if (rc == 1)
-		h->token = rev; /* the put's revision is the key's create_revision */
-	return rc < 0 ? rc : 0;
+	h->token = rev; /* the put's revision is the key's create_revision */
+	return 0;
 }
 
 /* Free a hold whose lease is ended (or was never started). */
@@ -124,22 +172,23 @@ int svcctl_etcd_acquire_id(const char *url, const struct svcctl_opts *opts, int6
 {
 	char value[ETCD_VALUE_MAX];
 	struct etcd_hold *h = calloc(1, sizeof(*h));
-	int64_t ttl = opts && opts->stale_age_ms > 0 ? opts->stale_age_ms : SVCCTL_ETCD_TTL_MS;
 	int len, rc;
 
 	*out = NULL;
 	if (h == NULL)
 		return -ENOMEM;
+	h->ttl_ms = opts && opts->stale_age_ms > 0 ? opts->stale_age_ms : SVCCTL_ETCD_TTL_MS;
+	h->want_id = lease_id;
 	rc = etcd_conn_open(&h->conn, url, 0, opts);
 	len = rc < 0 ? rc : etcd_record(opts, value, sizeof(value));
-	rc = len < 0 ? len : etcd_lease_start(&h->lease, &h->conn, ttl, lease_id);
+	/* the first grant says at once whether etcd can be reached at all */
+	rc = len < 0 ? len : ensure_lease(h);
+	if (rc == 0)
+		rc = contend(h, value, len, opts, holder);
 	if (rc < 0) {
-		hold_free(h);
-		return rc;
-	}
-	rc = contend(h, value, len, opts, holder);
-	if (rc < 0) {
-		etcd_lease_end(&h->lease); /* revoke: a put whose answer was lost goes too */
+		if (h->leased)
+			etcd_lease_end(
+			    &h->lease); /* revoke: a put whose answer was lost goes too */
 		hold_free(h);
 		return rc;
 	}

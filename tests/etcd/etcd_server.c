@@ -57,24 +57,33 @@ static void exec_member(const struct te_cluster *c, int i, const char *cluster)
 	snprintf(name, sizeof(name), "m%d", i);
 	snprintf(dir, sizeof(dir), "%s/%s", c->dir.path, name);
 	snprintf(log, sizeof(log), "%s/%s.log", c->dir.path, name);
-	snprintf(client, sizeof(client), "http://127.0.0.1:%d", c->client_port[i]);
+	snprintf(client, sizeof(client), "%s://127.0.0.1:%d", c->tls ? "https" : "http",
+		 c->client_port[i]);
 	snprintf(peer, sizeof(peer), "http://127.0.0.1:%d", c->peer_port[i]);
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 		_exit(126);
 	setpgid(0, 0); /* a terminal's signals are for the test, not for etcd */
-	execlp("etcd", "etcd", "--name", name, "--data-dir", dir, "--listen-client-urls", client,
-	       "--advertise-client-urls", client, "--listen-peer-urls", peer,
-	       "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster,
-	       "--initial-cluster-state", "new", "--heartbeat-interval", "50", "--election-timeout",
-	       "500", (char *)NULL);
+	if (c->tls)
+		execlp("etcd", "etcd", "--name", name, "--data-dir", dir, "--listen-client-urls",
+		       client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
+		       "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster,
+		       "--heartbeat-interval", "50", "--election-timeout", "500", "--cert-file",
+		       c->server_cert, "--key-file", c->server_key, "--trusted-ca-file", c->ca,
+		       "--client-cert-auth", (char *)NULL);
+	else
+		execlp("etcd", "etcd", "--name", name, "--data-dir", dir, "--listen-client-urls",
+		       client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
+		       "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster,
+		       "--heartbeat-interval", "50", "--election-timeout", "500", (char *)NULL);
 	_exit(127);
 }
 
 /* Pick ports and build the cluster string and addresses. */
 static void plan(struct te_cluster *c, char *cluster, size_t size)
 {
-	size_t n = 0, u = (size_t)snprintf(c->url, sizeof(c->url), "etcd://");
+	const char *scheme = c->tls ? "etcds" : "etcd";
+	size_t n = 0, u = (size_t)snprintf(c->url, sizeof(c->url), "%s://", scheme);
 
 	for (int i = 0; i < c->n; i++) {
 		c->client_port[i] = free_port();
@@ -83,7 +92,7 @@ static void plan(struct te_cluster *c, char *cluster, size_t size)
 				      i ? "," : "", i, c->peer_port[i]);
 		u += (size_t)snprintf(c->url + u, sizeof(c->url) - u, "%s127.0.0.1:%d",
 				      i ? "," : "", c->client_port[i]);
-		snprintf(c->member_url[i], sizeof(c->member_url[i]), "etcd://127.0.0.1:%d/",
+		snprintf(c->member_url[i], sizeof(c->member_url[i]), "%s://127.0.0.1:%d/", scheme,
 			 c->client_port[i]);
 	}
 	snprintf(c->url + u, sizeof(c->url) - u, "/");
@@ -98,7 +107,7 @@ static int wait_ready(struct te_cluster *c)
 
 	for (int i = 0; i < c->n; i++) {
 		snprintf(key, sizeof(key), "%sready-probe", c->member_url[i]);
-		while (svcctl_pidfile_state(key, NULL, &info) < 0) {
+		while (svcctl_pidfile_state(key, &c->opts, &info) < 0) {
 			if (te_mono_ms() > end || waitpid(c->pid[i], NULL, WNOHANG) != 0)
 				return -1;
 			usleep(20000); /* a port answering: nothing to wait on but time */
@@ -107,7 +116,38 @@ static int wait_ready(struct te_cluster *c)
 	return 0;
 }
 
+/* A CA, and a server and a client certificate it signed, in the data directory. */
+static int make_certs(struct te_cluster *c)
+{
+	static const char script[] =
+	    "cd \"$1\" || exit 1; k=\"-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes\";"
+	    "openssl req -x509 $k -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca || exit 1;"
+	    "echo subjectAltName=IP:127.0.0.1 >server.ext;"
+	    "echo extendedKeyUsage=clientAuth >client.ext;"
+	    "for n in server client; do openssl req $k -keyout $n.key -out $n.csr -subj /CN=$n &&"
+	    " openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2"
+	    " -extfile $n.ext -out $n.pem || exit 1; done";
+	char cmd[PATH_MAX + sizeof(script) + 64];
+
+	snprintf(cmd, sizeof(cmd), "sh -c '%s' sh '%s' >'%s/openssl.log' 2>&1", script, c->dir.path,
+		 c->dir.path);
+	snprintf(c->ca, sizeof(c->ca), "%s/ca.pem", c->dir.path);
+	snprintf(c->server_cert, sizeof(c->server_cert), "%s/server.pem", c->dir.path);
+	snprintf(c->server_key, sizeof(c->server_key), "%s/server.key", c->dir.path);
+	snprintf(c->client_cert, sizeof(c->client_cert), "%s/client.pem", c->dir.path);
+	snprintf(c->client_key, sizeof(c->client_key), "%s/client.key", c->dir.path);
+	c->opts.etcd_cacert = c->ca;
+	c->opts.etcd_cert = c->client_cert;
+	c->opts.etcd_key = c->client_key;
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 int te_start(struct te_cluster *c, int n)
+{
+	return te_start_with(c, n, 0);
+}
+
+int te_start_with(struct te_cluster *c, int n, int tls)
 {
 	char cluster[1024];
 
@@ -118,6 +158,11 @@ int te_start(struct te_cluster *c, int n)
 	snprintf(c->dir.path, sizeof(c->dir.path), "%s/svcctl-etcd.XXXXXX", base ? base : "/tmp");
 	if (mkdtemp(c->dir.path) == NULL)
 		return -1;
+	c->tls = tls;
+	if (tls && make_certs(c) < 0) {
+		fprintf(stderr, "certificates not made; see %s/openssl.log\n", c->dir.path);
+		return -1;
+	}
 	c->n = n;
 	plan(c, cluster, sizeof(cluster));
 	for (int i = 0; i < n; i++) {
@@ -194,4 +239,36 @@ struct svcctl_opts te_opts(int64_t ttl_ms, const char *msg)
 	struct svcctl_opts o = {.stale_age_ms = ttl_ms, .msg = msg};
 
 	return o;
+}
+/* Fork a holder of key: it reports its token, releases on a byte, reports when. */
+pid_t te_spawn_holder(const char *key, int64_t ttl_ms, int *to, int *from)
+{
+	int down[2], up[2];
+	pid_t pid;
+
+	CU_ASSERT_FATAL(pipe(down) == 0 && pipe(up) == 0);
+	pid = fork();
+	if (pid == 0) {
+		struct svcctl_opts o = te_opts(ttl_ms, "holder");
+		struct svcctl_lock *lk;
+		int64_t v;
+		char c;
+
+		close(down[1]);
+		close(up[0]);
+		if (svcctl_pidfile_lock(key, &o, &lk, NULL) != 0)
+			_exit(1);
+		v = svcctl_lock_token(lk);
+		if (write(up[1], &v, sizeof(v)) != sizeof(v) || read(down[0], &c, 1) != 1)
+			_exit(2);
+		if (svcctl_lock_release(lk) != 0)
+			_exit(3);
+		v = te_mono_ms();
+		_exit(write(up[1], &v, sizeof(v)) == sizeof(v) ? 0 : 4);
+	}
+	close(down[0]);
+	close(up[1]);
+	*to = down[1];
+	*from = up[0];
+	return pid;
 }

@@ -6,6 +6,7 @@
 #ifndef SVCCTL_TEST_ETCD_SERVER_H
 #define SVCCTL_TEST_ETCD_SERVER_H
 
+#include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -21,6 +22,10 @@ struct te_cluster {
 	int peer_port[TE_MEMBERS_MAX];
 	char url[512];                       /* etcd://127.0.0.1:P[,...]/ : append a key */
 	char member_url[TE_MEMBERS_MAX][64]; /* etcd://127.0.0.1:P/ of each */
+	int tls;                             /* etcds://, client certificates required */
+	char ca[PATH_MAX], server_cert[PATH_MAX], server_key[PATH_MAX];
+	char client_cert[PATH_MAX], client_key[PATH_MAX];
+	struct svcctl_opts opts; /* what a client needs: the CA and client certificate */
 };
 
 /* Is the etcd binary installed?  The etcd suites skip (77) without it. */
@@ -28,6 +33,9 @@ int te_have_etcd(void);
 
 /* Start n members and wait (bounded) until they serve requests; 0 or -1. */
 int te_start(struct te_cluster *c, int n);
+
+/* The same with TLS when tls: a fresh CA, server and client certificates. */
+int te_start_with(struct te_cluster *c, int n, int tls);
 
 /* Stop every member still running (SIGKILL, reap) and remove the data. */
 void te_stop(struct te_cluster *c);
@@ -50,5 +58,12 @@ int te_readable(int fd, int ms);
 
 /* Options with a lease TTL of ttl_ms and message msg. */
 struct svcctl_opts te_opts(int64_t ttl_ms, const char *msg);
+
+/*
+ * Fork a holder of key with a lease of ttl_ms: it writes its token (int64_t)
+ * to *from, releases on a byte from *to, then writes the monotonic time
+ * right after its release and exits 0.
+ */
+pid_t te_spawn_holder(const char *key, int64_t ttl_ms, int *to, int *from);
 
 #endif

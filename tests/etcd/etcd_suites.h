@@ -6,6 +6,8 @@
 
 CU_pSuite test_etcdjson_suite(void);
 CU_pSuite test_etcd_suite(void);
+CU_pSuite test_etcdrace_suite(void);
 CU_pSuite test_etcdfail_suite(void);
+CU_pSuite test_etcdauth_suite(void);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * The etcd runner: etcdjson needs no server; etcd and etcdfail start their
- * own etcd and are skipped (exit 77) when the etcd binary is missing.
+ * The etcd runner: etcdjson needs no server; the others start their own
+ * etcd and are skipped (exit 77) when the etcd binary is missing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,9 +9,9 @@
 #include "etcd_suites.h"
 
 static const struct th_suite suites[] = {
-    {"etcdjson", test_etcdjson_suite},
-    {"etcd", test_etcd_suite},
-    {"etcdfail", test_etcdfail_suite},
+    {"etcdjson", test_etcdjson_suite}, {"etcd", test_etcd_suite},
+    {"etcdrace", test_etcdrace_suite}, {"etcdfail", test_etcdfail_suite},
+    {"etcdauth", test_etcdauth_suite},
 };
 
 int main(int argc, char **argv)

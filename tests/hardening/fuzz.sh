@@ -8,8 +8,12 @@ total=${1:-60}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 here=$src/tests/hardening/fuzz
 build=${FUZZ_BUILD_DIR:-${BUILD_ROOT:-$src/build}/fuzz}
-targets="pidfile args notify"
-each=$((total / 3))
+targets="pidfile args notify etcdurl"
+# the JSON readers exist only in a build with etcd mode
+pkg-config --exists libcurl json-c 2>/dev/null && targets="$targets etcdjson"
+# shellcheck disable=SC2086 # a list of words
+set -- $targets
+each=$((total / $#))
 [ "$each" -ge 1 ] || each=1
 
 CC=clang cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSVCCTL_FUZZ=ON \
