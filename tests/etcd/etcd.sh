@@ -17,27 +17,74 @@ free_port() {
 	echo "$p"
 }
 
+# With ETCD_TLS=1 (after etcd_certs), members serve clients over TLS and
+# require a client certificate; the files are in $T/tls.
+ETCD_TLS=0
+
+# etcd_certs: a CA, and a server (127.0.0.1) and a client certificate it
+# signed, in $T/tls: ca.pem, server.pem/.key, client.pem/.key.
+etcd_certs() {
+	mkdir -p "$T/tls"
+	(
+		cd "$T/tls" || exit 1
+		k="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+		# shellcheck disable=SC2086
+		openssl req -x509 $k -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca || exit 1
+		echo subjectAltName=IP:127.0.0.1 >server.ext
+		echo extendedKeyUsage=clientAuth >client.ext
+		for n in server client; do
+			# shellcheck disable=SC2086
+			openssl req $k -keyout $n.key -out $n.csr -subj /CN=$n &&
+				openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+					-days 2 -extfile $n.ext -out $n.pem || exit 1
+		done
+	) >"$T/tls.log" 2>&1
+}
+
+# The client's TLS files, for etcdctl (--cacert ...) or curl (--cacert ...).
+tls_args() {
+	[ "$ETCD_TLS" = 1 ] || return 0
+	echo "--cacert $T/tls/ca.pem --cert $T/tls/client.pem --key $T/tls/client.key"
+}
+
 # etcdctl against the endpoints of $ETCD_EPS, every request bounded.
 ctl() {
-	ETCDCTL_API=3 etcdctl --endpoints="$ETCD_EPS" --dial-timeout=2s --command-timeout=5s "$@"
+	# shellcheck disable=SC2046
+	ETCDCTL_API=3 etcdctl --endpoints="$ETCD_EPS" --dial-timeout=2s --command-timeout=5s \
+		$(tls_args) "$@"
+}
+
+# The scheme of client URLs.
+scheme() {
+	if [ "$ETCD_TLS" = 1 ]; then echo https; else echo http; fi
 }
 
 # etcd_healthy HOST:PORT: does the member answer /health with a leader?
 etcd_healthy() {
-	curl -sf -m 1 "http://$1/health" 2>/dev/null | grep -q '"health":"true"'
+	# shellcheck disable=SC2046
+	curl -sf -m 1 $(tls_args) "$(scheme)://$1/health" 2>/dev/null | grep -q '"health":"true"'
 }
 
 # etcd_member NAME CLIENT PEER CLUSTER: start one member in the background;
 # its pid goes to ETCD_PIDS and $T/etcd-NAME.pid, its log to $T/etcd-NAME.log.
 etcd_member() {
-	etcd --name "$1" --data-dir "$T/etcd-$1" \
-		--listen-client-urls "http://127.0.0.1:$2" --advertise-client-urls "http://127.0.0.1:$2" \
-		--listen-peer-urls "http://127.0.0.1:$3" --initial-advertise-peer-urls "http://127.0.0.1:$3" \
-		--initial-cluster "$4" --initial-cluster-token "svcctl-$$" --initial-cluster-state new \
-		--heartbeat-interval 50 --election-timeout 500 --snapshot-count 100000 \
-		--logger zap --log-outputs stderr --log-level warn >"$T/etcd-$1.log" 2>&1 &
+	name=$1 cport=$2 pport=$3 cluster=$4
+	shift 4
+	if [ "$ETCD_TLS" = 1 ]; then
+		set -- --cert-file "$T/tls/server.pem" --key-file "$T/tls/server.key" \
+			--trusted-ca-file "$T/tls/ca.pem" --client-cert-auth
+	fi
+	etcd --name "$name" --data-dir "$T/etcd-$name" \
+		--listen-client-urls "$(scheme)://127.0.0.1:$cport" \
+		--advertise-client-urls "$(scheme)://127.0.0.1:$cport" \
+		--listen-peer-urls "http://127.0.0.1:$pport" \
+		--initial-advertise-peer-urls "http://127.0.0.1:$pport" \
+		--initial-cluster "$cluster" --initial-cluster-token "svcctl-$$" \
+		--initial-cluster-state new --heartbeat-interval 50 --election-timeout 500 \
+		--snapshot-count 100000 --logger zap --log-outputs stderr --log-level warn "$@" \
+		>"$T/etcd-$name.log" 2>&1 &
 	ETCD_PIDS="$ETCD_PIDS $!"
-	echo $! >"$T/etcd-$1.pid"
+	echo $! >"$T/etcd-$name.pid"
 }
 
 # etcd_pid NAME: the pid of a member started by etcd_member.
@@ -98,6 +145,9 @@ etcd_cluster() {
 		if etcd_wait $eps; then
 			ETCD_EPS=$(echo "$eps" | tr ' ' ',')
 			ETCD_URL=etcd://$ETCD_EPS
+			if [ "$ETCD_TLS" = 1 ]; then
+				ETCD_URL=etcds://$ETCD_EPS
+			fi
 			ETCD_PID=$(etcd_pid n1)
 			return 0
 		fi
