@@ -180,6 +180,33 @@ static void report_start(int *fd, int rc)
 	*fd = -1;
 }
 
+/* The started server's process group, which the holder passes signals on to. */
+static volatile sig_atomic_t server_pgid;
+
+/* In the holder: pass a termination or reload signal on to the server. */
+static void pass_on(int sig)
+{
+	if (server_pgid > 1)
+		kill(-(pid_t)server_pgid, sig);
+}
+
+/*
+ * In the holder, once the server runs: TERM, INT, HUP, USR1 and USR2 go to
+ * the server's group, so a holder told to stop (at shutdown, say) lets the
+ * server stop in its own time and then revokes the lease.
+ */
+static void holder_signals(const struct spawn *sp)
+{
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2};
+	struct sigaction sa;
+
+	server_pgid = (sig_atomic_t)sp->pid; /* a session leader: its pid is its group */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pass_on;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 /* In the holder: stdin and stdout on /dev/null; 1 done. */
 static int null_stdio(void)
 {
@@ -242,6 +269,7 @@ static int holder_main(struct cli *c, int rep)
 	    (long long)svcctl_lock_token(lk));
 	report_start(&rep, 0);
 	holder_quiet(c);
+	holder_signals(&sp);
 	rc = etcd_hold_child(c, lk, &sp, 1);
 	spawn_free(&sp);
 	return release(c, lk, rc);

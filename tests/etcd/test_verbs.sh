@@ -76,6 +76,16 @@ grep -q "already running" "$T/err" || fail "second start: $(cat "$T/err")"
 expect_rc 0 "$SVCCTL" start --foreground "$U/app/web" -- sh -c 'echo ran >"$1"' sh "$T/fg-held"
 [ -e "$T/fg-held" ] && fail "start --foreground ran COMMAND while the key was held"
 expect_rc 0 "$SVCCTL" reload "$U/app/web"
+# SIGTERM to the holder: passed on to the server, then the lease is revoked
+expect_rc 0 "$SVCCTL" start "$U/app/term" --stale-age 30s -- "$SERVER" -m "$T"
+expect_rc 0 "$SVCCTL" status --json "$U/app/term"
+tpid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$T/out")
+thold=$(sed 's/.*) . \([0-9]*\) .*/\1/' "/proc/$tpid/stat")
+kill -TERM "$thold"
+wait_gone_ms "$tpid" 5000 || fail "SIGTERM to the holder did not stop the server $tpid"
+wait_gone_ms "$thold" 5000 || fail "the holder $thold outlived its server"
+# revoked, not left to expire: the TTL is 30 s
+expect_rc 3 "$SVCCTL" status "$U/app/term"
 # SIGKILL of the holder: its server dies with it; the lease then expires
 kill -KILL "$hpid"
 wait_gone_ms "$spid" 2000 || fail "the server $spid outlived its holder's SIGKILL"
