@@ -26,6 +26,7 @@ struct te_cluster {
 	char ca[PATH_MAX], server_cert[PATH_MAX], server_key[PATH_MAX];
 	char client_cert[PATH_MAX], client_key[PATH_MAX];
 	struct svcctl_opts opts; /* what a client needs: the CA and client certificate */
+	int slot;                /* its copy, stopped at exit if a test fails first */
 };
 
 /* Is the etcd binary installed?  The etcd suites skip (77) without it. */
@@ -39,6 +40,9 @@ int te_start_with(struct te_cluster *c, int n, int tls);
 
 /* Stop every member still running (SIGKILL, reap) and remove the data. */
 void te_stop(struct te_cluster *c);
+
+/* SIGSTOP member i and wait (bounded) until it is stopped; 0 or -1. */
+int te_pause_member(struct te_cluster *c, int i);
 
 /* Kill member i (SIGKILL) and reap it. */
 void te_kill_member(struct te_cluster *c, int i);

@@ -51,6 +51,7 @@ static void test_auth(void)
 	struct svcctl_pidinfo h;
 	struct te_cluster c;
 	char key[PATH_MAX], good[PATH_MAX], bad[PATH_MAX];
+	int rc;
 
 	CU_ASSERT_FATAL(te_start(&c, 1) == 0);
 	CU_ASSERT_FATAL(enable_auth(&c) == 0);
@@ -60,7 +61,10 @@ static void test_auth(void)
 	o.etcd_password_file = secret(&c, "bad", "nope\n", bad);
 	CU_ASSERT_EQUAL(svcctl_pidfile_lock(key, &o, &lk, NULL), SVCCTL_E_AUTH);
 	o.etcd_password_file = secret(&c, "good", "pw\n", good);
-	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(key, &o, &lk, NULL), 0);
+	rc = svcctl_pidfile_lock(key, &o, &lk, NULL);
+	if (rc != 0)
+		printf("\n    with the right password: %s\n", svcctl_strerror(rc));
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	/* renewals carry the token: the lease outlives two TTLs */
 	CU_ASSERT_FALSE(te_readable(svcctl_lock_lost_fd(lk), 2500));
 	/* credentials from the environment */
