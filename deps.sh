@@ -19,4 +19,4 @@ svcctl_deps() {
 }
 
 # What every build needs.
-SVCCTL_BUILD_DEPS="gcc make cmake pkg-config libbsd-dev libcunit1-dev"
+SVCCTL_BUILD_DEPS="gcc make cmake pkg-config libbsd-dev libcunit1-dev libcurl4-openssl-dev libjson-c-dev"
