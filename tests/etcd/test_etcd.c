@@ -227,6 +227,7 @@ static void test_publish_and_remove(void)
 	CU_ASSERT(h.pid == sleeper && h.token == svcctl_lock_token(lk));
 	CU_ASSERT_STRING_EQUAL(h.msg, "server");
 	/* the record names the sleeper, not us: remove refuses */
+	CU_ASSERT_EQUAL(svcctl_pidfile_is_mine(key), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_remove(key), SVCCTL_E_BUSY);
 	o.pid = 0;
 	CU_ASSERT_EQUAL(svcctl_lock_publish(lk, &o, NULL), 0);
