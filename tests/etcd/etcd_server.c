@@ -3,6 +3,7 @@
 #include "etcd_server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -344,4 +345,52 @@ int te_pause_member(struct te_cluster *c, int i)
 		usleep(1000);
 	}
 	return 0;
+}
+
+struct te_cluster te_suite;
+
+/* CUnit's suite setup and teardown: one member for the suite's tests. */
+static int suite_init(void)
+{
+	return te_start(&te_suite, 1);
+}
+
+static int suite_done(void)
+{
+	te_stop(&te_suite);
+	return 0;
+}
+
+CU_pSuite te_add_suite(const char *name, const struct th_case *cases)
+{
+	return th_add_suite_with(name, suite_init, suite_done, cases);
+}
+
+int te_hold_with_waiter(const char *key, const struct svcctl_opts *o, int64_t wait_ms,
+			struct svcctl_lock **lk, pid_t *waiter)
+{
+	int p[2], rc;
+	char go;
+
+	*lk = NULL;
+	if (pipe(p) < 0)
+		return -errno;
+	*waiter = fork();
+	if (*waiter == 0) {
+		struct svcctl_opts w = *o;
+		struct svcctl_lock *mine;
+
+		w.timeout_ms = wait_ms;
+		close(p[1]);
+		if (read(p[0], &go, 1) != 1 || svcctl_pidfile_lock(key, &w, &mine, NULL) != 0)
+			_exit(1);
+		_exit(svcctl_lock_release(mine) == 0 ? 0 : 2);
+	}
+	close(p[0]);
+	rc = svcctl_pidfile_lock(key, o, lk, NULL);
+	/* no byte (our lock failed): the waiter reads the end of the pipe and exits */
+	if (rc == 0 && write(p[1], "w", 1) != 1)
+		rc = -EPIPE;
+	close(p[1]);
+	return rc;
 }

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "helpers.h"
+#include "suites.h"
 
 #define TE_MEMBERS_MAX 3
 
@@ -69,5 +70,19 @@ struct svcctl_opts te_opts(int64_t ttl_ms, const char *msg);
  * right after its release and exits 0.
  */
 pid_t te_spawn_holder(const char *key, int64_t ttl_ms, int *to, int *from);
+
+/* The cluster of the suites made by te_add_suite: started before their first test. */
+extern struct te_cluster te_suite;
+
+/* A suite whose tests share te_suite, one member started for them. */
+CU_pSuite te_add_suite(const char *name, const struct th_case *cases);
+
+/*
+ * Fork a waiter for key (a child forked before we hold shares no lock of
+ * ours), take key with o into *lk, then let the waiter wait up to wait_ms:
+ * it exits 0 once it owned and released the key.  Returns our lock's code.
+ */
+int te_hold_with_waiter(const char *key, const struct svcctl_opts *o, int64_t wait_ms,
+			struct svcctl_lock **lk, pid_t *waiter);
 
 #endif

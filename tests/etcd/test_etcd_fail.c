@@ -77,27 +77,12 @@ static void test_waiter_rides_out_outage(void)
 	struct svcctl_opts o = te_opts(1000, NULL);
 	struct svcctl_lock *lk;
 	struct te_cluster c;
-	char key[PATH_MAX], go;
-	int p[2];
+	char key[PATH_MAX];
 	pid_t pid;
 
 	CU_ASSERT_FATAL(te_start(&c, 1) == 0);
 	te_key(&c, "outage", key);
-	CU_ASSERT_FATAL(pipe(p) == 0);
-	pid = fork();
-	if (pid == 0) {
-		struct svcctl_lock *w;
-
-		o.timeout_ms = 60000;
-		close(p[1]);
-		if (read(p[0], &go, 1) != 1 || svcctl_pidfile_lock(key, &o, &w, NULL) != 0)
-			_exit(1);
-		_exit(svcctl_lock_release(w) == 0 ? 0 : 2);
-	}
-	close(p[0]);
-	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(key, &o, &lk, NULL), 0);
-	CU_ASSERT(write(p[1], "w", 1) == 1);
-	close(p[1]);
+	CU_ASSERT_EQUAL_FATAL(te_hold_with_waiter(key, &o, 60000, &lk, &pid), 0);
 	usleep(300000); /* let the waiter reach its watch; the test holds either way */
 	CU_ASSERT_FATAL(te_pause_member(&c, 0) == 0);
 	/* the outage itself: longer than both leases' TTL and the holder's loss */
@@ -165,29 +150,13 @@ static void test_compacted_watch(void)
 	struct svcctl_opts o = te_opts(5000, NULL);
 	struct svcctl_lock *lk;
 	struct te_cluster c;
-	char key[PATH_MAX], body[128], out[1024], go;
+	char key[PATH_MAX], body[128], out[1024];
 	int64_t rev = 0, t;
-	int p[2];
 	pid_t pid;
 
 	CU_ASSERT_FATAL(te_start(&c, 1) == 0);
 	te_key(&c, "compacted", key);
-	CU_ASSERT_FATAL(pipe(p) == 0);
-	/* the waiter is forked before we hold: a child shares no lock of ours */
-	pid = fork();
-	if (pid == 0) {
-		struct svcctl_lock *w;
-
-		o.timeout_ms = 30000;
-		close(p[1]);
-		if (read(p[0], &go, 1) != 1 || svcctl_pidfile_lock(key, &o, &w, NULL) != 0)
-			_exit(1);
-		_exit(svcctl_lock_release(w) == 0 ? 0 : 2);
-	}
-	close(p[0]);
-	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(key, &o, &lk, NULL), 0);
-	CU_ASSERT(write(p[1], "w", 1) == 1);
-	close(p[1]);
+	CU_ASSERT_EQUAL_FATAL(te_hold_with_waiter(key, &o, 30000, &lk, &pid), 0);
 	for (int i = 0; i < 20; i++)
 		rev = put(&c, "b3RoZXI="); /* "other" */
 	CU_ASSERT_FATAL(rev > 0);
