@@ -132,6 +132,15 @@ static curl_socket_t open_socket(void *unused, curlsocktype purpose, struct curl
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
+/* libcurl's progress callback: a cancelled connection ends its transfer. */
+static int on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
+{
+	const struct etcd_conn *conn = arg;
+
+	(void)a, (void)b, (void)c, (void)d;
+	return __atomic_load_n(conn->cancel, __ATOMIC_ACQUIRE) != 0;
+}
+
 /* Set up the easy handle for one POST to endpoint ep. */
 static void setup(struct etcd_conn *c, int ep, const char *path, const char *body,
 		  int64_t timeout_ms, struct curl_slist *hdr, struct xfer *x)
@@ -152,6 +161,11 @@ static void setup(struct etcd_conn *c, int ep, const char *path, const char *bod
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, c->url.tls ? "https" : "http");
+	if (c->cancel) {
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+	}
 	if (c->cacert)
 		curl_easy_setopt(h, CURLOPT_CAINFO, c->cacert);
 	if (c->cert)

@@ -17,6 +17,7 @@ struct etcd_conn {
 	char *cacert, *cert, *key, *user, *password;
 	char *token;        /* from /v3/auth/authenticate when a user is set */
 	int64_t request_ms; /* bound of a request outside a lease */
+	const int *cancel;  /* when set and non-zero (read atomically), requests end at once */
 };
 
 /*

@@ -189,9 +189,13 @@ int etcd_body_txn(char *buf, size_t n, const char *key, const char *value, size_
 /* Does the text contain one of the words etcd uses for refused credentials? */
 static int is_auth_message(const char *m)
 {
-	static const char *const words[] = {"authentication failed", "user name is empty",
-					    "invalid auth token",    "permission denied",
-					    "user name not found",   "auth: "};
+	static const char *const words[] = {"authentication failed",
+					    "user name is empty",
+					    "invalid auth token",
+					    "permission denied",
+					    "user name not found",
+					    "auth store is old",
+					    "auth: "};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strstr(m, words[i]))

@@ -73,9 +73,9 @@ static void *keepalive_main(void *arg)
 	struct etcd_lease *l = arg;
 
 	pthread_mutex_lock(&l->mu);
-	while (!l->stop && !l->lost) {
+	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE) && !l->lost) {
 		int64_t now = platform_mono_ms(), lost_at = l->deadline - l->ttl_ms / 4;
-		int64_t next = l->sent + l->ttl_ms / 3, sent, ttl_ms = 0;
+		int64_t next = l->sent + l->ttl_ms / 3, sent, until, ttl_ms = 0;
 		unsigned asked = l->asked;
 		int rc;
 
@@ -91,7 +91,9 @@ static void *keepalive_main(void *arg)
 		}
 		pthread_mutex_unlock(&l->mu);
 		sent = platform_mono_ms();
-		rc = keepalive(l, lost_at, &ttl_ms);
+		until = etcd_conn_deadline(&l->conn);
+		/* capped at the loss time, and at a request's bound so a retry comes */
+		rc = keepalive(l, until < lost_at ? until : lost_at, &ttl_ms);
 		pthread_mutex_lock(&l->mu);
 		renewed(l, rc, sent, ttl_ms);
 		l->done = asked;
@@ -156,6 +158,7 @@ int etcd_lease_start(struct etcd_lease *l, const struct etcd_conn *c, int64_t tt
 	rc = etcd_conn_dup(&l->conn, c);
 	if (rc < 0)
 		return rc;
+	l->conn.cancel = &l->stop;
 	rc = sync_init(l);
 	if (rc < 0) {
 		etcd_conn_close(&l->conn);
@@ -224,16 +227,21 @@ int etcd_revoke(struct etcd_conn *c, int64_t lease, int64_t deadline)
 
 int etcd_lease_end(struct etcd_lease *l)
 {
+	int64_t bound;
 	int rc;
 
 	pthread_mutex_lock(&l->mu);
-	l->stop = 1;
+	/* also ends a renewal in flight (the connection's cancel flag) */
+	__atomic_store_n(&l->stop, 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&l->cv);
 	pthread_mutex_unlock(&l->mu);
 	if (l->running)
 		pthread_join(l->thread, NULL);
+	l->conn.cancel = NULL;
+	bound = etcd_conn_deadline(&l->conn);
 	/* never past the deadline: the server drops the lease then anyway */
-	rc = l->lost ? SVCCTL_E_LOST : etcd_revoke(&l->conn, l->id, l->deadline);
+	rc = l->lost ? SVCCTL_E_LOST
+		     : etcd_revoke(&l->conn, l->id, l->deadline < bound ? l->deadline : bound);
 	sync_free(l);
 	return rc;
 }

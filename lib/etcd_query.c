@@ -119,15 +119,12 @@ static int evict(struct etcd_conn *c, int64_t token, int mine_only)
 {
 	struct svcctl_pidinfo info;
 	struct etcd_kv kv;
-	char host[SVCCTL_HOST_MAX];
 	int rc = etcd_get(c, c->url.key, etcd_conn_deadline(c), &kv);
 
 	if (rc <= 0)
 		return rc;
 	etcd_kv_info(&kv, &info);
-	platform_hostname(host, sizeof(host));
-	if ((token && kv.create_rev != token) ||
-	    (mine_only && (info.pid != platform_self_pid() || strcmp(info.host, host) != 0)))
+	if ((token && kv.create_rev != token) || (mine_only && !svcctl_names_self(&info)))
 		return SVCCTL_E_BUSY;
 	rc = etcd_revoke(c, kv.lease, etcd_conn_deadline(c));
 	return rc == SVCCTL_E_LOST ? 0 : rc; /* expired meanwhile: free anyway */

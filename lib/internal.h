@@ -38,6 +38,9 @@ int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platf
  */
 int svcctl_judge(struct svcctl_pidinfo *info, int64_t stale_age_ms);
 
+/* Does the record name the calling process (pid, host, pid namespace, start time)? */
+int svcctl_names_self(const struct svcctl_pidinfo *info);
+
 /*
  * Fill the record to publish for o->pid: pid, start, host, boot, msg.
  * self is the calling process's pid (its start time is read directly).

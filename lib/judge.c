@@ -127,6 +127,16 @@ static int is_remote(const struct svcctl_pidinfo *info)
 	return differs(info->host, platform_hostname) || differs(info->pidns, platform_pid_ns);
 }
 
+int svcctl_names_self(const struct svcctl_pidinfo *info)
+{
+	uint64_t start = 0;
+
+	if (info->pid != platform_self_pid() || is_remote(info))
+		return 0;
+	platform_self_start(&start);
+	return info->start == 0 || start == 0 || info->start == start;
+}
+
 static int is_other_boot(const struct svcctl_pidinfo *info)
 {
 	return differs(info->boot, platform_boot_id);

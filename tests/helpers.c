@@ -195,14 +195,20 @@ void th_kill(pid_t pid)
 	th_wait(pid);
 }
 
-CU_pSuite th_add_suite(const char *name, const struct th_case *cases)
+CU_pSuite th_add_suite_with(const char *name, CU_InitializeFunc init, CU_CleanupFunc done,
+			    const struct th_case *cases)
 {
-	CU_pSuite s = CU_add_suite(name, NULL, NULL);
+	CU_pSuite s = CU_add_suite(name, init, done);
 
 	for (; s && cases->name; cases++)
 		if (CU_add_test(s, cases->name, cases->fn) == NULL)
 			return NULL;
 	return s;
+}
+
+CU_pSuite th_add_suite(const char *name, const struct th_case *cases)
+{
+	return th_add_suite_with(name, NULL, NULL, cases);
 }
 
 /* Register the suites asked for: all, or only; 0, or the exit code. */

@@ -21,6 +21,9 @@ struct th_case {
 	void (*fn)(void);
 };
 CU_pSuite th_add_suite(const char *name, const struct th_case *cases);
+/* The same with a setup run before the suite's first test and a teardown after its last. */
+CU_pSuite th_add_suite_with(const char *name, CU_InitializeFunc init, CU_CleanupFunc done,
+			    const struct th_case *cases);
 
 /* A suite of a runner, by name. */
 struct th_suite {

@@ -3,6 +3,7 @@
 #include "etcd_server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -22,6 +23,38 @@
 int te_have_etcd(void)
 {
 	return system("command -v etcd >/dev/null 2>&1") == 0;
+}
+
+/*
+ * Copies of the clusters not yet stopped: a failed fatal assertion leaves
+ * its test (and its cluster variable) behind, and these are stopped at exit.
+ */
+static struct te_cluster running[8];
+
+/* At exit: stop what a failed test left running. */
+static void stop_left(void)
+{
+	for (size_t i = 0; i < sizeof(running) / sizeof(running[0]); i++)
+		if (running[i].dir.path[0] != '\0') {
+			running[i].slot = 0;
+			te_stop(&running[i]);
+			running[i].dir.path[0] = '\0';
+		}
+}
+
+/* Keep a copy of c until te_stop (c->slot names it). */
+static void remember(struct te_cluster *c)
+{
+	static int registered;
+
+	if (!registered && atexit(stop_left) == 0)
+		registered = 1;
+	for (size_t i = 0; i < sizeof(running) / sizeof(running[0]); i++)
+		if (running[i].dir.path[0] == '\0') {
+			c->slot = (int)i + 1;
+			running[i] = *c;
+			return;
+		}
 }
 
 /* A port nobody listens on now: bind to port 0 and ask which one came. */
@@ -149,7 +182,7 @@ int te_start(struct te_cluster *c, int n)
 
 int te_start_with(struct te_cluster *c, int n, int tls)
 {
-	char cluster[1024];
+	char cluster[PATH_MAX + 64];
 
 	const char *base = getenv("TMPDIR");
 
@@ -170,11 +203,15 @@ int te_start_with(struct te_cluster *c, int n, int tls)
 		if (c->pid[i] == 0)
 			exec_member(c, i, cluster);
 		if (c->pid[i] < 0)
-			return -1;
+			break;
 	}
-	if (wait_ready(c) == 0)
+	remember(c);
+	if (c->pid[n - 1] > 0 && wait_ready(c) == 0)
 		return 0;
-	fprintf(stderr, "etcd did not start; see the logs under %s\n", c->dir.path);
+	fprintf(stderr, "etcd did not start; its log:\n");
+	snprintf(cluster, sizeof(cluster), "tail -n 20 '%s/m0.log' >&2", c->dir.path);
+	if (system(cluster) != 0)
+		fprintf(stderr, "(no log)\n");
 	return -1;
 }
 
@@ -185,6 +222,8 @@ void te_kill_member(struct te_cluster *c, int i)
 		kill(c->pid[i], SIGKILL);
 		waitpid(c->pid[i], NULL, 0);
 		c->pid[i] = 0;
+		if (c->slot > 0)
+			running[c->slot - 1].pid[i] = 0;
 	}
 }
 
@@ -194,6 +233,9 @@ void te_stop(struct te_cluster *c)
 
 	for (int i = 0; i < c->n; i++)
 		te_kill_member(c, i);
+	if (c->slot > 0)
+		running[c->slot - 1].dir.path[0] = '\0';
+	c->slot = 0;
 	if (c->dir.path[0] == '\0')
 		return;
 	pid = fork();
@@ -271,4 +313,84 @@ pid_t te_spawn_holder(const char *key, int64_t ttl_ms, int *to, int *from)
 	*to = down[1];
 	*from = up[0];
 	return pid;
+}
+
+/* The state letter of /proc/PID/stat ('T' stopped), '?' when unreadable. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *close;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return '?';
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	close = strrchr(buf, ')');
+	return close && close[1] == ' ' ? close[2] : '?';
+}
+
+int te_pause_member(struct te_cluster *c, int i)
+{
+	int64_t end = te_mono_ms() + 10000;
+
+	kill(c->pid[i], SIGSTOP);
+	/* kill() returns before every thread has stopped: wait until it has */
+	while (proc_state(c->pid[i]) != 'T') {
+		if (te_mono_ms() > end)
+			return -1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+struct te_cluster te_suite;
+
+/* CUnit's suite setup and teardown: one member for the suite's tests. */
+static int suite_init(void)
+{
+	return te_start(&te_suite, 1);
+}
+
+static int suite_done(void)
+{
+	te_stop(&te_suite);
+	return 0;
+}
+
+CU_pSuite te_add_suite(const char *name, const struct th_case *cases)
+{
+	return th_add_suite_with(name, suite_init, suite_done, cases);
+}
+
+int te_hold_with_waiter(const char *key, const struct svcctl_opts *o, int64_t wait_ms,
+			struct svcctl_lock **lk, pid_t *waiter)
+{
+	int p[2], rc;
+	char go;
+
+	*lk = NULL;
+	if (pipe(p) < 0)
+		return -errno;
+	*waiter = fork();
+	if (*waiter == 0) {
+		struct svcctl_opts w = *o;
+		struct svcctl_lock *mine;
+
+		w.timeout_ms = wait_ms;
+		close(p[1]);
+		if (read(p[0], &go, 1) != 1 || svcctl_pidfile_lock(key, &w, &mine, NULL) != 0)
+			_exit(1);
+		_exit(svcctl_lock_release(mine) == 0 ? 0 : 2);
+	}
+	close(p[0]);
+	rc = svcctl_pidfile_lock(key, o, lk, NULL);
+	/* no byte (our lock failed): the waiter reads the end of the pipe and exits */
+	if (rc == 0 && write(p[1], "w", 1) != 1)
+		rc = -EPIPE;
+	close(p[1]);
+	return rc;
 }

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "helpers.h"
+#include "suites.h"
 
 #define TE_MEMBERS_MAX 3
 
@@ -26,6 +27,7 @@ struct te_cluster {
 	char ca[PATH_MAX], server_cert[PATH_MAX], server_key[PATH_MAX];
 	char client_cert[PATH_MAX], client_key[PATH_MAX];
 	struct svcctl_opts opts; /* what a client needs: the CA and client certificate */
+	int slot;                /* its copy, stopped at exit if a test fails first */
 };
 
 /* Is the etcd binary installed?  The etcd suites skip (77) without it. */
@@ -39,6 +41,9 @@ int te_start_with(struct te_cluster *c, int n, int tls);
 
 /* Stop every member still running (SIGKILL, reap) and remove the data. */
 void te_stop(struct te_cluster *c);
+
+/* SIGSTOP member i and wait (bounded) until it is stopped; 0 or -1. */
+int te_pause_member(struct te_cluster *c, int i);
 
 /* Kill member i (SIGKILL) and reap it. */
 void te_kill_member(struct te_cluster *c, int i);
@@ -65,5 +70,19 @@ struct svcctl_opts te_opts(int64_t ttl_ms, const char *msg);
  * right after its release and exits 0.
  */
 pid_t te_spawn_holder(const char *key, int64_t ttl_ms, int *to, int *from);
+
+/* The cluster of the suites made by te_add_suite: started before their first test. */
+extern struct te_cluster te_suite;
+
+/* A suite whose tests share te_suite, one member started for them. */
+CU_pSuite te_add_suite(const char *name, const struct th_case *cases);
+
+/*
+ * Fork a waiter for key (a child forked before we hold shares no lock of
+ * ours), take key with o into *lk, then let the waiter wait up to wait_ms:
+ * it exits 0 once it owned and released the key.  Returns our lock's code.
+ */
+int te_hold_with_waiter(const char *key, const struct svcctl_opts *o, int64_t wait_ms,
+			struct svcctl_lock **lk, pid_t *waiter);
 
 #endif

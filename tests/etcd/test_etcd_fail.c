@@ -28,17 +28,20 @@
 /* SIGSTOP etcd: the loss is announced before the lease deadline, nothing blocks past it. */
 static void test_etcd_stopped(void)
 {
-	struct svcctl_opts o = te_opts(TTL_MS, NULL);
-	struct svcctl_lock *lk;
+	struct svcctl_opts o = te_opts(TTL_MS, NULL), slow = te_opts(60000, NULL);
+	struct svcctl_lock *lk, *lk2;
 	struct svcctl_pidinfo h;
 	struct te_cluster c;
-	char key[PATH_MAX];
+	char key[PATH_MAX], key2[PATH_MAX];
 	int64_t deadline, t;
 	int rc;
 
 	CU_ASSERT_FATAL(te_start(&c, 1) == 0);
 	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(te_key(&c, "stopped", key), &o, &lk, NULL), 0);
-	kill(c.pid[0], SIGSTOP);
+	/* a long lease, not lost during the outage; its requests are bounded by 500 ms */
+	slow.etcd_request_ms = 500;
+	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(te_key(&c, "slow", key2), &slow, &lk2, NULL), 0);
+	CU_ASSERT_FATAL(te_pause_member(&c, 0) == 0);
 	deadline = te_mono_ms() + svcctl_lock_ttl_left_ms(lk);
 	rc = svcctl_lock_touch(lk); /* a renewal now: it cannot get through */
 	CU_ASSERT(rc == SVCCTL_E_UNREACHABLE || rc == SVCCTL_E_LOST);
@@ -55,6 +58,11 @@ static void test_etcd_stopped(void)
 	t = te_mono_ms();
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(key, &o, &h), SVCCTL_E_UNREACHABLE);
 	CU_ASSERT(te_mono_ms() - t < 3000); /* 300 ms asked; wide for a busy machine */
+	/* releasing a live lease: the renewal in flight is cancelled, the revoke bounded */
+	t = te_mono_ms();
+	CU_ASSERT_EQUAL(svcctl_lock_touch(lk2), SVCCTL_E_UNREACHABLE);
+	CU_ASSERT_EQUAL(svcctl_lock_release(lk2), SVCCTL_E_UNREACHABLE);
+	CU_ASSERT(te_mono_ms() - t < 5000); /* 2 x 500 ms and a second for the cancel */
 	kill(c.pid[0], SIGCONT);
 	te_stop(&c);
 }
@@ -69,29 +77,14 @@ static void test_waiter_rides_out_outage(void)
 	struct svcctl_opts o = te_opts(1000, NULL);
 	struct svcctl_lock *lk;
 	struct te_cluster c;
-	char key[PATH_MAX], go;
-	int p[2];
+	char key[PATH_MAX];
 	pid_t pid;
 
 	CU_ASSERT_FATAL(te_start(&c, 1) == 0);
 	te_key(&c, "outage", key);
-	CU_ASSERT_FATAL(pipe(p) == 0);
-	pid = fork();
-	if (pid == 0) {
-		struct svcctl_lock *w;
-
-		o.timeout_ms = 60000;
-		close(p[1]);
-		if (read(p[0], &go, 1) != 1 || svcctl_pidfile_lock(key, &o, &w, NULL) != 0)
-			_exit(1);
-		_exit(svcctl_lock_release(w) == 0 ? 0 : 2);
-	}
-	close(p[0]);
-	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(key, &o, &lk, NULL), 0);
-	CU_ASSERT(write(p[1], "w", 1) == 1);
-	close(p[1]);
+	CU_ASSERT_EQUAL_FATAL(te_hold_with_waiter(key, &o, 60000, &lk, &pid), 0);
 	usleep(300000); /* let the waiter reach its watch; the test holds either way */
-	kill(c.pid[0], SIGSTOP);
+	CU_ASSERT_FATAL(te_pause_member(&c, 0) == 0);
 	/* the outage itself: longer than both leases' TTL and the holder's loss */
 	CU_ASSERT(te_readable(svcctl_lock_lost_fd(lk), 5000));
 	usleep(1000000);
@@ -157,29 +150,13 @@ static void test_compacted_watch(void)
 	struct svcctl_opts o = te_opts(5000, NULL);
 	struct svcctl_lock *lk;
 	struct te_cluster c;
-	char key[PATH_MAX], body[128], out[1024], go;
+	char key[PATH_MAX], body[128], out[1024];
 	int64_t rev = 0, t;
-	int p[2];
 	pid_t pid;
 
 	CU_ASSERT_FATAL(te_start(&c, 1) == 0);
 	te_key(&c, "compacted", key);
-	CU_ASSERT_FATAL(pipe(p) == 0);
-	/* the waiter is forked before we hold: a child shares no lock of ours */
-	pid = fork();
-	if (pid == 0) {
-		struct svcctl_lock *w;
-
-		o.timeout_ms = 30000;
-		close(p[1]);
-		if (read(p[0], &go, 1) != 1 || svcctl_pidfile_lock(key, &o, &w, NULL) != 0)
-			_exit(1);
-		_exit(svcctl_lock_release(w) == 0 ? 0 : 2);
-	}
-	close(p[0]);
-	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(key, &o, &lk, NULL), 0);
-	CU_ASSERT(write(p[1], "w", 1) == 1);
-	close(p[1]);
+	CU_ASSERT_EQUAL_FATAL(te_hold_with_waiter(key, &o, 30000, &lk, &pid), 0);
 	for (int i = 0; i < 20; i++)
 		rev = put(&c, "b3RoZXI="); /* "other" */
 	CU_ASSERT_FATAL(rev > 0);

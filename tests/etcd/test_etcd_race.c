@@ -18,19 +18,6 @@
 
 #define TTL_MS 2000
 
-static struct te_cluster g;
-
-static int suite_init(void)
-{
-	return te_start(&g, 1);
-}
-
-static int suite_done(void)
-{
-	te_stop(&g);
-	return 0;
-}
-
 static void test_waiter_wakes_on_delete(void)
 {
 	struct svcctl_opts o = te_opts(TTL_MS, "waiter");
@@ -41,7 +28,7 @@ static void test_waiter_wakes_on_delete(void)
 	int to, from;
 	pid_t pid;
 
-	te_key(&g, "handoff", key);
+	te_key(&te_suite, "handoff", key);
 	pid = te_spawn_holder(key, TTL_MS, &to, &from);
 	CU_ASSERT_FATAL(read(from, &tok, sizeof(tok)) == sizeof(tok));
 	/* a short wait times out and names the holder */
@@ -113,7 +100,7 @@ static void test_mutual_exclusion(void)
 	pid_t pids[WORKERS];
 	char key[PATH_MAX];
 
-	te_key(&g, "mutex", key);
+	te_key(&te_suite, "mutex", key);
 	for (int i = 0; i < WORKERS; i++) {
 		pids[i] = fork();
 		if (pids[i] == 0)
@@ -140,7 +127,7 @@ static void test_sigkill_holder(void)
 	int to, from;
 	pid_t pid;
 
-	te_key(&g, "killed", key);
+	te_key(&te_suite, "killed", key);
 	pid = te_spawn_holder(key, 1000, &to, &from);
 	CU_ASSERT_FATAL(read(from, &tok, sizeof(tok)) == sizeof(tok));
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(key, NULL, &h), SVCCTL_RUNNING);
@@ -172,10 +159,6 @@ CU_pSuite test_etcdrace_suite(void)
 	    {"mutual exclusion: 8 processes x 200 cycles", test_mutual_exclusion},
 	    {"SIGKILL of the holder: the waiter owns it", test_sigkill_holder},
 	    {NULL, NULL}};
-	CU_pSuite s = CU_add_suite("etcdrace", suite_init, suite_done);
 
-	for (const struct th_case *c = cases; s && c->name; c++)
-		if (CU_add_test(s, c->name, c->fn) == NULL)
-			return NULL;
-	return s;
+	return te_add_suite("etcdrace", cases);
 }

@@ -21,7 +21,9 @@
  * SVCCTL_RUNNING while the key exists, since its lease is its liveness,
  * and SVCCTL_ABSENT when free; token, lease and ttl_ms are filled);
  * _write_locked() and _lock() acquire the key with our record, waiting as
- * opts->timeout_ms says on a watch of the key, not by polling;
+ * opts->timeout_ms says on a watch of the key from the failed
+ * transaction's revision on (no delete is missed; a re-check at least
+ * every second, and a waiter rides out an etcd outage until its timeout);
  * _lock_publish() rewrites the record (e.g. to another pid) under the same
  * lease and token; _lock_judge() reads the key; _lock_release() and
  * _lock_close() revoke our lease (a key cannot outlive its lease, so a
@@ -38,7 +40,11 @@
  * Every function returns 0 (or a non-negative value) on success and a
  * negative code on failure: -errno for system errors, or one of the
  * SVCCTL_E_* codes below.  svcctl_strerror() gives text for any of them.
- * The library never prints, never exits and keeps no global state.
+ * The library never prints, never exits and keeps no global state
+ * (etcd mode initialises libcurl once per process).
+ *
+ * The record in a key is the pidfile text followed by since=<ms since the
+ * epoch> (when it was written, for age_ms; other readers ignore the line).
  */
 #ifndef SVCCTL_PIDFILE_H
 #define SVCCTL_PIDFILE_H
