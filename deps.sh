@@ -23,4 +23,4 @@ svcctl_deps() {
 
 # What every build needs (read by the scripts that source this file).
 # shellcheck disable=SC2034
-SVCCTL_BUILD_DEPS="gcc make cmake pkg-config libbsd-dev libcunit1-dev"
+SVCCTL_BUILD_DEPS="gcc make cmake pkg-config libbsd-dev libcunit1-dev libcurl4-openssl-dev libjson-c-dev"

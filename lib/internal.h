@@ -2,6 +2,7 @@
 #ifndef SVCCTL_INTERNAL_H
 #define SVCCTL_INTERNAL_H
 
+#include "etcd.h"
 #include "format.h"
 #include "platform.h"
 #include "svcctl/pidfile.h"
@@ -16,6 +17,7 @@ struct svcctl_lock {
 	int64_t pid;                       /* the pid recorded in it, 0 for none */
 	int64_t owner;                     /* the process that took the lock */
 	int nfs;                           /* the lock file is an NFS-safe record */
+	struct etcd_hold *etcd;            /* etcd mode: the key and its lease */
 };
 
 /* Defaults applied to a NULL or zeroed struct svcctl_opts. */
@@ -35,6 +37,9 @@ int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platf
  * caller probes the lock).  Fills state and reason; returns the state.
  */
 int svcctl_judge(struct svcctl_pidinfo *info, int64_t stale_age_ms);
+
+/* Does the record name the calling process (pid, host, pid namespace, start time)? */
+int svcctl_names_self(const struct svcctl_pidinfo *info);
 
 /*
  * Fill the record to publish for o->pid: pid, start, host, boot, msg.

@@ -85,6 +85,11 @@ int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platf
 
 int svcctl_pidfile_read(const char *path, struct svcctl_pidinfo *info)
 {
+	if (svcctl_path_is_etcd(path)) {
+		int rc = svcctl_etcd_state(path, NULL, info);
+
+		return rc == SVCCTL_ABSENT ? -ENOENT : rc < 0 ? rc : 0;
+	}
 	return svcctl_read_meta(path, info, NULL);
 }
 
@@ -120,6 +125,16 @@ static int differs(const char *recorded, int (*ours)(char *, size_t))
 static int is_remote(const struct svcctl_pidinfo *info)
 {
 	return differs(info->host, platform_hostname) || differs(info->pidns, platform_pid_ns);
+}
+
+int svcctl_names_self(const struct svcctl_pidinfo *info)
+{
+	uint64_t start = 0;
+
+	if (info->pid != platform_self_pid() || is_remote(info))
+		return 0;
+	platform_self_start(&start);
+	return info->start == 0 || start == 0 || info->start == start;
 }
 
 static int is_other_boot(const struct svcctl_pidinfo *info)
@@ -160,6 +175,8 @@ int svcctl_pidfile_state(const char *path, const struct svcctl_opts *opts,
 	char *lockpath;
 	int rc;
 
+	if (svcctl_path_is_etcd(path))
+		return svcctl_etcd_state(path, opts, info);
 	rc = svcctl_read_meta(path, info, NULL);
 	if (rc == -ENOENT) {
 		info->state = SVCCTL_ABSENT;

@@ -111,17 +111,42 @@ int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, int64_t s
 	return 0;
 }
 
+/* An etcd lock: the key of url, held on our lease. */
+static int etcd_take(const char *url, const struct svcctl_opts *opts, struct svcctl_lock **out,
+		     struct svcctl_pidinfo *holder)
+{
+	struct svcctl_lock *lk = lock_new(url);
+	int rc;
+
+	*out = NULL;
+	if (lk == NULL)
+		return -ENOMEM;
+	rc = svcctl_etcd_acquire(url, opts, &lk->etcd, holder);
+	if (rc < 0) {
+		lock_free(lk);
+		return rc;
+	}
+	lk->owner = platform_self_pid();
+	*out = lk;
+	return 0;
+}
+
 int svcctl_pidfile_lock(const char *path, const struct svcctl_opts *opts, struct svcctl_lock **lock,
 			struct svcctl_pidinfo *holder)
 {
+	if (svcctl_path_is_etcd(path))
+		return etcd_take(path, opts, lock, holder);
 	return svcctl_lock_take(path, opts, platform_self_pid(), lock, holder);
 }
 
 int svcctl_lock_judge(struct svcctl_lock *lock, const struct svcctl_opts *opts,
 		      struct svcctl_pidinfo *info)
 {
-	int rc = svcctl_read_meta(lock->path, info, NULL);
+	int rc;
 
+	if (lock->etcd)
+		return svcctl_etcd_judge(lock->etcd, info);
+	rc = svcctl_read_meta(lock->path, info, NULL);
 	if (rc == -ENOENT) {
 		info->state = SVCCTL_ABSENT;
 		return SVCCTL_ABSENT;
@@ -173,8 +198,11 @@ int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl_opts *opts
 			struct svcctl_pidinfo *holder)
 {
 	struct svcctl_record r;
-	int rc = svcctl_record_prepare(&r, opts, platform_self_pid());
+	int rc;
 
+	if (lock->etcd)
+		return svcctl_etcd_publish(lock->etcd, opts, holder);
+	rc = svcctl_record_prepare(&r, opts, platform_self_pid());
 	return rc < 0 ? rc : svcctl_record_publish(lock, &r, holder);
 }
 
@@ -233,6 +261,11 @@ int svcctl_lock_release(struct svcctl_lock *lock)
 
 	if (lock == NULL)
 		return 0;
+	if (lock->etcd) {
+		rc = svcctl_etcd_release(lock->etcd); /* a forked child's only frees */
+		lock_free(lock);
+		return rc;
+	}
 	inherited = lock->owner != platform_self_pid();
 	if (lock->pid && !inherited)
 		rc = remove_if_ours(lock);
@@ -245,6 +278,10 @@ void svcctl_lock_close(struct svcctl_lock *lock)
 {
 	if (lock == NULL)
 		return;
+	if (lock->etcd) {
+		svcctl_lock_release(lock); /* a key cannot outlive its lease */
+		return;
+	}
 	unlock(lock, 1, lock->owner != platform_self_pid());
 	lock_free(lock);
 }
@@ -270,9 +307,26 @@ int svcctl_lock_touch(struct svcctl_lock *lock)
 
 	if (lock == NULL)
 		return -EINVAL;
+	if (lock->etcd)
+		return svcctl_etcd_touch(lock->etcd);
 	/* other hosts judge an NFS-safe lock by its record's age */
 	rc = lock->pid == 0 || lock->nfs ? platform_touch_if(lock->lockpath, &lock->lock_id) : 0;
 	if (rc == 0 && lock->pid)
 		rc = platform_touch_if(lock->path, &lock->pid_meta.id);
 	return rc == -ESTALE || rc == -ENOENT ? SVCCTL_E_ROGUE : rc;
+}
+
+int64_t svcctl_lock_token(const struct svcctl_lock *lock)
+{
+	return lock && lock->etcd ? svcctl_etcd_token(lock->etcd) : 0;
+}
+
+int svcctl_lock_lost_fd(const struct svcctl_lock *lock)
+{
+	return lock && lock->etcd ? svcctl_etcd_lost_fd(lock->etcd) : -1;
+}
+
+int64_t svcctl_lock_ttl_left_ms(const struct svcctl_lock *lock)
+{
+	return lock && lock->etcd ? svcctl_etcd_ttl_left(lock->etcd) : -1;
 }

@@ -13,6 +13,8 @@ int svcctl_pidfile_write_locked(const char *path, const struct svcctl_opts *opts
 	int rc;
 
 	*lock = NULL;
+	if (svcctl_path_is_etcd(path))
+		return svcctl_pidfile_lock(path, opts, lock, holder);
 	rc = svcctl_lock_take(path, opts, self, &lk, holder);
 	if (rc < 0)
 		return rc;
@@ -31,7 +33,12 @@ int svcctl_pidfile_write(const char *path, const struct svcctl_opts *opts,
 			 struct svcctl_pidinfo *holder)
 {
 	struct svcctl_lock *lk;
-	int rc = svcctl_pidfile_write_locked(path, opts, &lk, holder);
+	int rc;
+
+	/* a key lives only as long as its lease: nothing to leave behind */
+	if (svcctl_path_is_etcd(path))
+		return -ENOTSUP;
+	rc = svcctl_pidfile_write_locked(path, opts, &lk, holder);
 
 	/* the pidfile stays; only the lock that serialized the takeover goes */
 	if (rc == 0)
@@ -87,8 +94,11 @@ int svcctl_pidfile_remove(const char *path)
 	/* a short wait lets a concurrent state probe finish */
 	struct svcctl_opts o = {.timeout_ms = 100};
 	struct svcctl_lock *lk;
-	int rc = svcctl_lock_take(path, &o, platform_self_pid(), &lk, NULL);
+	int rc;
 
+	if (svcctl_path_is_etcd(path))
+		return svcctl_etcd_remove(path);
+	rc = svcctl_lock_take(path, &o, platform_self_pid(), &lk, NULL);
 	if (rc == SVCCTL_E_TIMEOUT)
 		return SVCCTL_E_BUSY;
 	if (rc < 0)

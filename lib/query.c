@@ -26,6 +26,9 @@ int svcctl_pidfile_is_mine(const char *path)
 
 	if (rc < 0)
 		return rc;
+	/* a key's holder may be on any host: the whole identity counts there */
+	if (svcctl_path_is_etcd(path))
+		return rc == SVCCTL_RUNNING && svcctl_names_self(&info);
 	return rc == SVCCTL_RUNNING && info.pid == platform_self_pid();
 }
 

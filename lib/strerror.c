@@ -22,6 +22,16 @@ const char *svcctl_strerror(int code)
 		return "timed out waiting for the lock";
 	case SVCCTL_E_EXPIRED:
 		return "lock held past its expiry";
+	case SVCCTL_E_LOST:
+		return "etcd lease lost (expired, revoked, or not renewed in time)";
+	case SVCCTL_E_UNREACHABLE:
+		return "etcd not reachable (no endpoint answered in time)";
+	case SVCCTL_E_AUTH:
+		return "etcd refused the credentials (user, password, token or TLS certificate)";
+	case SVCCTL_E_NOETCD:
+		return "etcd support not built";
+	case SVCCTL_E_URL:
+		return "invalid etcd address (expected etcd[s]://HOST:PORT[,HOST:PORT...]/KEY)";
 	}
 	if (code < 0 && code > -4096)
 		return strerror(-code);

@@ -75,6 +75,11 @@ This package contains the shared library.")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debian/triggers)
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libsvcctl-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
+if(SVCCTL_ETCD)
+  set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "pkg-config, libcurl4-openssl-dev | libcurl-dev, libjson-c-dev")
+else()
+  set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "pkg-config")
+endif()
 set(CPACK_DEBIAN_DEV_DESCRIPTION "pidfile library that does not lie - development files
 libsvcctl writes, locks, reads and judges pidfiles for servers.
 
@@ -100,6 +105,11 @@ set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_RPM_PACKAGE_AUTOREQ ON)
 set(CPACK_RPM_RUNTIME_PACKAGE_NAME libsvcctl)
 set(CPACK_RPM_DEV_PACKAGE_NAME libsvcctl-devel)
+if(SVCCTL_ETCD)
+  set(CPACK_RPM_DEV_PACKAGE_REQUIRES "pkgconfig, libcurl-devel, json-c-devel")
+else()
+  set(CPACK_RPM_DEV_PACKAGE_REQUIRES "pkgconfig")
+endif()
 set(CPACK_RPM_SVCCTL_PACKAGE_NAME svcctl)
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
   ${CMAKE_INSTALL_FULL_MANDIR} ${CMAKE_INSTALL_FULL_MANDIR}/man1

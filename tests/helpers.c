@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <CUnit/Basic.h>
+
 const char *const th_bad_contents[] = {"",
 				       " \n\t ",
 				       "0",
@@ -252,12 +254,60 @@ void th_kill(pid_t pid)
 	th_wait(pid);
 }
 
-CU_pSuite th_add_suite(const char *name, const struct th_case *cases)
+CU_pSuite th_add_suite_with(const char *name, CU_InitializeFunc init, CU_CleanupFunc done,
+			    const struct th_case *cases)
 {
-	CU_pSuite s = CU_add_suite(name, NULL, NULL);
+	CU_pSuite s = CU_add_suite(name, init, done);
 
 	for (; s && cases->name; cases++)
 		if (CU_add_test(s, cases->name, cases->fn) == NULL)
 			return NULL;
 	return s;
+}
+
+CU_pSuite th_add_suite(const char *name, const struct th_case *cases)
+{
+	return th_add_suite_with(name, NULL, NULL, cases);
+}
+
+/* Register the suites asked for: all, or only; 0, or the exit code. */
+static int add_suites(const struct th_suite *suites, size_t n, const char *only)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (only && strcmp(only, suites[i].name) != 0)
+			continue;
+		found = 1;
+		if (suites[i].add() == NULL)
+			return 1;
+	}
+	if (!found)
+		fprintf(stderr, "no suite named %s\n", only);
+	return found ? 0 : 2;
+}
+
+int th_run_suites(const struct th_suite *suites, size_t n, int argc, char **argv)
+{
+	const char *only = argc == 3 && strcmp(argv[1], "-s") == 0 ? argv[2] : NULL;
+	unsigned failures;
+	int rc;
+
+	if (argc != 1 && only == NULL) {
+		fprintf(stderr, "usage: %s [-s SUITE]\n", argv[0]);
+		return 2;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	rc = add_suites(suites, n, only);
+	if (rc != 0) {
+		CU_cleanup_registry();
+		return rc;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failures = CU_get_number_of_failure_records();
+	failures += CU_get_error() != CUE_SUCCESS;
+	CU_cleanup_registry();
+	return failures ? 1 : 0;
 }

@@ -1,10 +1,50 @@
 /*
  * libsvcctl: pidfiles and adjacent locks that do not lie.
  *
+ * etcd mode: wherever a pidfile path is accepted, a path of the form
+ *   etcd://HOST:PORT[,HOST:PORT...]/KEY   (etcds:// for TLS)
+ * names a key of an etcd v3 cluster instead of a file.  The key holds the
+ * pidfile text of its holder and is attached to the holder's lease, whose
+ * TTL is opts->stale_age_ms (SVCCTL_ETCD_TTL_MS when 0; etcd may grant a
+ * longer one, which is then used).  Acquire is one transaction (create the
+ * key if absent, else read the holder); a keepalive thread renews the
+ * lease every TTL/3; release revokes our own lease, so it never deletes
+ * another holder's key.  The fencing token is the key's create_revision,
+ * strictly increasing from one holder to the next: svcctl_lock_token().
+ * Credentials never go in the path: see the etcd_* fields of struct
+ * svcctl_opts and their SVCCTL_ETCD_* environment variables.  HOSTs are
+ * tried in order; a request fails over to the next one on a connection
+ * failure, and the lease is kept across them.  Without etcd support
+ * built in, every etcd:// path gives SVCCTL_E_NOETCD.
+ *
+ * The calls in etcd mode: _read() and _state() read the key (the state is
+ * SVCCTL_RUNNING while the key exists, since its lease is its liveness,
+ * and SVCCTL_ABSENT when free; token, lease and ttl_ms are filled);
+ * _write_locked() and _lock() acquire the key with our record, waiting as
+ * opts->timeout_ms says on a watch of the key from the failed
+ * transaction's revision on (no delete is missed; a re-check at least
+ * every second, and a waiter rides out an etcd outage until its timeout);
+ * _lock_publish() rewrites the record (e.g. to another pid) under the same
+ * lease and token; _lock_judge() reads the key; _lock_release() and
+ * _lock_close() revoke our lease (a key cannot outlive its lease, so a
+ * starter that wants the record to stay must keep the lock);
+ * _pidfile_write() gives -ENOTSUP (its record would live one TTL);
+ * _pidfile_remove() revokes the holder's lease only when the record names
+ * the calling process, gives SVCCTL_E_BUSY for any other holder and 0 for
+ * a free key.  A lock is not shared across fork(): a child's release only
+ * frees its copy (touch, publish and judge give -ECHILD there; the loss
+ * descriptor still works).  The library's descriptors (etcd connections,
+ * the loss pipe) are close-on-exec, except an internal AF_UNIX socketpair of
+ * libcurl before 8.x: close descriptors above 2 in a child before exec.
+ *
  * Every function returns 0 (or a non-negative value) on success and a
  * negative code on failure: -errno for system errors, or one of the
  * SVCCTL_E_* codes below.  svcctl_strerror() gives text for any of them.
- * The library never prints, never exits and keeps no global state.
+ * The library never prints, never exits and keeps no global state
+ * (etcd mode initialises libcurl once per process).
+ *
+ * The record in a key is the pidfile text followed by since=<ms since the
+ * epoch> (when it was written, for age_ms; other readers ignore the line).
  */
 #ifndef SVCCTL_PIDFILE_H
 #define SVCCTL_PIDFILE_H
@@ -33,7 +73,17 @@ enum svcctl_error {
 	/* waited for the lock up to the timeout and did not get it */
 	SVCCTL_E_TIMEOUT = -5006,
 	/* held by another process and older than the expiry: not taken */
-	SVCCTL_E_EXPIRED = -5007
+	SVCCTL_E_EXPIRED = -5007,
+	/* etcd: our lease is gone (expired, revoked, or could not be renewed in time) */
+	SVCCTL_E_LOST = -5008,
+	/* etcd: no endpoint answered, or a request failed before its deadline */
+	SVCCTL_E_UNREACHABLE = -5009,
+	/* etcd: user, password, token or TLS certificate refused or not verified */
+	SVCCTL_E_AUTH = -5010,
+	/* an etcd:// path, but this build has no etcd support */
+	SVCCTL_E_NOETCD = -5011,
+	/* an etcd:// or etcds:// path that does not parse (hosts, port, key) */
+	SVCCTL_E_URL = -5012
 };
 
 /* What a pidfile says about its server. */
@@ -76,6 +126,11 @@ struct svcctl_pidinfo {
 	int lock_held;              /* <path>.lock held: 1 yes, 0 no, -1 not checked */
 	int64_t sid;                /* sid=, the server's session id, 0 when not recorded */
 	uint64_t sid_start;         /* sid_start=, start time proving that session, 0 unknown */
+	/* etcd mode only (0 otherwise): */
+	int64_t token;  /* the key's create_revision: the holder's fencing token */
+	int64_t lease;  /* the holder's lease id (may exceed 2^53) */
+	int64_t ttl_ms; /* time left on the holder's lease, in whole seconds as etcd tells, -1
+			   unknown */
 };
 
 /*
@@ -108,7 +163,29 @@ struct svcctl_opts {
 	unsigned flags;       /* SVCCTL_F_* */
 	int64_t sid;          /* session to record as sid= (with sid_start=); 0: none */
 	uint64_t sid_start;   /* the start time that proves that session */
+	/*
+	 * etcd mode only.  Each NULL field falls back to its environment
+	 * variable, and a variable that is unset or empty means "none".
+	 * etcd_cacert: CA bundle for etcds:// ($SVCCTL_ETCD_CACERT; none: the
+	 * system's CAs).  etcd_cert, etcd_key: client certificate and key
+	 * in PEM ($SVCCTL_ETCD_CERT, $SVCCTL_ETCD_KEY).  etcd_user: user to
+	 * authenticate as ($SVCCTL_ETCD_USER; none: no authentication), with
+	 * the password on the first line of etcd_password_file
+	 * ($SVCCTL_ETCD_PASSWORD_FILE).  etcd_request_ms bounds each request
+	 * that is not bounded by a lease (0: SVCCTL_ETCD_REQUEST_MS).
+	 */
+	const char *etcd_cacert;
+	const char *etcd_cert;
+	const char *etcd_key;
+	const char *etcd_user;
+	const char *etcd_password_file;
+	int64_t etcd_request_ms;
 };
+
+/* Lease TTL in etcd mode when opts->stale_age_ms is 0. */
+#define SVCCTL_ETCD_TTL_MS 10000
+/* Bound of one etcd request outside a lease (connect + answer) when 0. */
+#define SVCCTL_ETCD_REQUEST_MS 5000
 
 /* An owned pidfile and/or lock; opaque, freed by svcctl_lock_release(). */
 struct svcctl_lock;
@@ -203,8 +280,65 @@ SVCCTL_API int svcctl_lock_fd(const struct svcctl_lock *lock);
  */
 SVCCTL_API void svcctl_lock_handoff(struct svcctl_lock *lock);
 
-/* Set the pidfile's mtime to now, so other hosts judge it fresh. */
+/*
+ * Set the pidfile's mtime to now, so other hosts judge it fresh.  etcd:
+ * renew the lease now; SVCCTL_E_LOST once it is lost (for good: the lock
+ * is then only good for svcctl_lock_release()).
+ */
 SVCCTL_API int svcctl_lock_touch(struct svcctl_lock *lock);
+
+/*
+ * Is path an etcd:// or etcds:// address?  1 yes, 0 no.  Pure, no I/O:
+ * true even when etcd support is not built (calls then give
+ * SVCCTL_E_NOETCD).
+ */
+SVCCTL_API int svcctl_path_is_etcd(const char *path);
+
+/*
+ * The lock's fencing token: the etcd key's create_revision, strictly
+ * increasing from one holder of the key to the next, so a protected
+ * resource can refuse a write carrying a smaller token than one it has
+ * seen.  0 for a lock that is not an etcd one.
+ */
+SVCCTL_API int64_t svcctl_lock_token(const struct svcctl_lock *lock);
+
+/*
+ * A descriptor that becomes readable (and stays so) when the lock's etcd
+ * lease is lost: revoked, expired, or not renewed by a quarter TTL before
+ * it could expire on the server, so a holder that stops its work at once
+ * (a child killed with SIGKILL) stops while the lease still protects it.
+ * Owned by the lock (do not close or read it); -1 for a lock that is not
+ * an etcd one.  Poll it for POLLIN.
+ */
+SVCCTL_API int svcctl_lock_lost_fd(const struct svcctl_lock *lock);
+
+/*
+ * Milliseconds left before the lease could expire on the server, counted
+ * from the last renewal etcd answered (0 once lost); -1 for a lock that
+ * is not an etcd one.
+ */
+SVCCTL_API int64_t svcctl_lock_ttl_left_ms(const struct svcctl_lock *lock);
+
+/*
+ * etcd: revoke the lease of the key's holder, ending its hold (its
+ * svcctl_lock_lost_fd() becomes readable and its key goes at once), but
+ * only if its token is still token (0: whoever holds it).  Returns 0 when
+ * revoked or the key is free, SVCCTL_E_BUSY when another token holds it
+ * now, -EINVAL for a path that is not etcd://.
+ */
+SVCCTL_API int svcctl_etcd_evict(const char *path, const struct svcctl_opts *opts, int64_t token);
+
+/* Called once per key by svcctl_etcd_list(); non-zero stops the walk. */
+typedef int (*svcctl_list_fn)(const char *path, const struct svcctl_pidinfo *info, void *arg);
+
+/*
+ * etcd: call fn for each held key under the prefix the path names
+ * (etcd://HOST:PORT/PREFIX; keys in byte order), with the holder's record,
+ * token and lease time left; path is the key's full etcd:// address.
+ * Returns 0, fn's non-zero value, or a negative code.
+ */
+SVCCTL_API int svcctl_etcd_list(const char *path, const struct svcctl_opts *opts, svcctl_list_fn fn,
+				void *arg);
 
 /*
  * Remove the pidfile at path, and its lock file, only if it is stale or
