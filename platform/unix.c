@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,13 +120,96 @@ int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
 	return PLATFORM_PROC_ALIVE; /* kill() is all we can trust */
 }
 
-int platform_self_start(uint64_t *start)
+/*
+ * What the record of our own process holds that cannot change while it
+ * lives: its start time and its pid namespace (unshare() and setns() move
+ * only the children), and the boot id, fixed for the boot.  Reading them
+ * costs three /proc look-ups per publish, so each thread keeps them after
+ * the first read: the library's one piece of mutable state, justified by
+ * the cost and safe because a value is never served to another process.
+ * Start time and namespace are keyed on getpid(), which differs in every
+ * child (one in a new pid namespace included), and a fork handler drops
+ * them in the child too, so a descendant that inherits a recycled pid never
+ * sees its ancestor's values.  The boot id is the same for every process
+ * of the boot, so a child may keep it.  The host name can change
+ * (sethostname(), a new UTS namespace), so it is asked anew each time.
+ * Thread-local: no lock, nothing torn, nothing to deadlock a fork.
+ */
+struct self_ident {
+	pid_t pid;      /* whose values these are; 0: none yet */
+	uint64_t start; /* 0: the OS cannot tell */
+	char pidns[SVCCTL_NS_MAX];
+};
+
+static _Thread_local struct self_ident ident;
+/* The boot id is the same for every process of the boot: read once. */
+static _Thread_local char boot_id[SVCCTL_BOOT_MAX];
+static _Thread_local int boot_id_read;
+static pthread_once_t ident_once = PTHREAD_ONCE_INIT;
+
+/* In a forked child: forget the parent's identity. */
+static void ident_forget(void)
 {
+	ident.pid = 0;
+}
+
+static void ident_register(void)
+{
+	pthread_atfork(NULL, NULL, ident_forget);
+}
+
+/* Read the pid namespace id, "" where there is none. */
+static void read_pid_ns(char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
+	unsigned long long ino;
+
+	buf[0] = '\0';
+	if (n <= 0)
+		return; /* no namespaces here */
+	link[n] = '\0';
+	if (sscanf(link, "pid:[%llu]", &ino) == 1)
+		snprintf(buf, size, "%llu", ino);
+}
+
+/* Read the boot id, "" where there is none. */
+static void read_boot_id(char *buf, size_t size)
+{
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	ssize_t n = 0;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return; /* no boot id on this system */
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Our identity, read once per process and thread. */
+static const struct self_ident *self_ident(void)
+{
+	pid_t pid = getpid();
 	int dying = 0;
 
+	if (ident.pid == pid)
+		return &ident;
+	pthread_once(&ident_once, ident_register);
 	/* /proc/self is us in any /proc that shows us, and absent otherwise */
-	if (read_proc_stat("/proc/self/stat", &dying, start) < 0)
-		*start = 0;
+	if (read_proc_stat("/proc/self/stat", &dying, &ident.start) < 0)
+		ident.start = 0;
+	read_pid_ns(ident.pidns, sizeof(ident.pidns));
+	ident.pid = pid;
+	return &ident;
+}
+
+int platform_self_start(uint64_t *start)
+{
+	*start = self_ident()->start;
 	return 0;
 }
 
@@ -139,33 +223,17 @@ int platform_hostname(char *buf, size_t size)
 
 int platform_boot_id(char *buf, size_t size)
 {
-	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
-	ssize_t n = 0;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return 0; /* no boot id on this system */
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	if (!boot_id_read) {
+		read_boot_id(boot_id, sizeof(boot_id));
+		boot_id_read = 1;
+	}
+	snprintf(buf, size, "%s", boot_id);
 	return 0;
 }
 
 int platform_pid_ns(char *buf, size_t size)
 {
-	char link[64];
-	ssize_t n = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
-	unsigned long long ino;
-
-	buf[0] = '\0';
-	if (n <= 0)
-		return 0; /* no namespaces here */
-	link[n] = '\0';
-	if (sscanf(link, "pid:[%llu]", &ino) == 1)
-		snprintf(buf, size, "%llu", ino);
+	snprintf(buf, size, "%s", self_ident()->pidns);
 	return 0;
 }
 
