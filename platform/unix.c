@@ -137,6 +137,8 @@ int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
  */
 struct self_ident {
 	pid_t pid;      /* whose values these are; 0: none yet */
+	int have_start; /* read since pid was set */
+	int have_ns;
 	uint64_t start; /* 0: the OS cannot tell */
 	char pidns[SVCCTL_NS_MAX];
 };
@@ -158,59 +160,79 @@ static void ident_register(void)
 	pthread_atfork(NULL, NULL, ident_forget);
 }
 
-/* Read the pid namespace id, "" where there is none. */
-static void read_pid_ns(char *buf, size_t size)
-{
-	char link[64];
-	ssize_t n = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
-	unsigned long long ino;
-
-	buf[0] = '\0';
-	if (n <= 0)
-		return; /* no namespaces here */
-	link[n] = '\0';
-	if (sscanf(link, "pid:[%llu]", &ino) == 1)
-		snprintf(buf, size, "%llu", ino);
-}
-
-/* Read the boot id, "" where there is none. */
-static void read_boot_id(char *buf, size_t size)
-{
-	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
-	ssize_t n = 0;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return; /* no boot id on this system */
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-/* Our identity, read once per process and thread. */
-static const struct self_ident *self_ident(void)
+/* Our identity so far: emptied when it was another process's. */
+static struct self_ident *self_ident(void)
 {
 	pid_t pid = getpid();
-	int dying = 0;
 
-	if (ident.pid == pid)
-		return &ident;
-	pthread_once(&ident_once, ident_register);
-	/* /proc/self is us in any /proc that shows us, and absent otherwise */
-	if (read_proc_stat("/proc/self/stat", &dying, &ident.start) < 0)
-		ident.start = 0;
-	read_pid_ns(ident.pidns, sizeof(ident.pidns));
-	ident.pid = pid;
+	if (ident.pid != pid) {
+		pthread_once(&ident_once, ident_register);
+		ident.pid = pid;
+		ident.have_start = ident.have_ns = 0;
+	}
 	return &ident;
 }
 
 int platform_self_start(uint64_t *start)
 {
-	*start = self_ident()->start;
+	struct self_ident *id = self_ident();
+	int dying = 0;
+
+	/* /proc/self is us in any /proc that shows us, and absent otherwise */
+	if (!id->have_start && read_proc_stat("/proc/self/stat", &dying, &id->start) < 0)
+		id->start = 0;
+	id->have_start = 1;
+	*start = id->start;
 	return 0;
+}
+
+int platform_pid_ns(char *buf, size_t size)
+{
+	struct self_ident *id = self_ident();
+	char link[64];
+	ssize_t n;
+	unsigned long long ino;
+
+	if (!id->have_ns) {
+		id->pidns[0] = '\0';
+		n = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
+		/* n <= 0: no namespaces here */
+		if (n > 0) {
+			link[n] = '\0';
+			if (sscanf(link, "pid:[%llu]", &ino) == 1)
+				snprintf(id->pidns, sizeof(id->pidns), "%llu", ino);
+		}
+		id->have_ns = 1;
+	}
+	snprintf(buf, size, "%s", id->pidns);
+	return 0;
+}
+
+int platform_boot_id(char *buf, size_t size)
+{
+	int fd;
+	ssize_t n = 0;
+
+	if (!boot_id_read) {
+		fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+		/* fd < 0: no boot id on this system */
+		n = fd < 0 ? 0 : read(fd, boot_id, sizeof(boot_id) - 1);
+		if (fd >= 0)
+			close(fd);
+		boot_id[n > 0 ? n : 0] = '\0';
+		boot_id[strcspn(boot_id, "\n")] = '\0';
+		boot_id_read = 1;
+	}
+	snprintf(buf, size, "%s", boot_id);
+	return 0;
+}
+
+void platform_unix_ident_warm(void)
+{
+	char buf[SVCCTL_BOOT_MAX];
+
+	platform_boot_id(buf, sizeof(buf));
+	platform_pid_ns(buf, sizeof(buf));
 }
 
 int platform_hostname(char *buf, size_t size)
@@ -218,22 +240,6 @@ int platform_hostname(char *buf, size_t size)
 	if (gethostname(buf, size) < 0)
 		return -errno;
 	buf[size - 1] = '\0';
-	return 0;
-}
-
-int platform_boot_id(char *buf, size_t size)
-{
-	if (!boot_id_read) {
-		read_boot_id(boot_id, sizeof(boot_id));
-		boot_id_read = 1;
-	}
-	snprintf(buf, size, "%s", boot_id);
-	return 0;
-}
-
-int platform_pid_ns(char *buf, size_t size)
-{
-	snprintf(buf, size, "%s", self_ident()->pidns);
 	return 0;
 }
 
