@@ -160,6 +160,15 @@ static void ident_register(void)
 	pthread_atfork(NULL, NULL, ident_forget);
 }
 
+/* src into buf, truncated to size (no snprintf: this is on every publish). */
+static void copy_str(char *buf, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(buf, src, n);
+	buf[n] = '\0';
+}
+
 /* Our identity so far: emptied when it was another process's. */
 static struct self_ident *self_ident(void)
 {
@@ -204,7 +213,7 @@ int platform_pid_ns(char *buf, size_t size)
 		}
 		id->have_ns = 1;
 	}
-	snprintf(buf, size, "%s", id->pidns);
+	copy_str(buf, size, id->pidns);
 	return 0;
 }
 
@@ -223,7 +232,7 @@ int platform_boot_id(char *buf, size_t size)
 		boot_id[strcspn(boot_id, "\n")] = '\0';
 		boot_id_read = 1;
 	}
-	snprintf(buf, size, "%s", boot_id);
+	copy_str(buf, size, boot_id);
 	return 0;
 }
 

@@ -51,18 +51,16 @@ static int fill(int fd, const char *data, size_t len, int mode, struct platform_
 	return 0;
 }
 
-/* The directory part of path, in buf. */
+/* The directory part of path, in buf (truncated to size). */
 static void dir_of(const char *path, char *buf, size_t size)
 {
 	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) : 0;
+	size_t n = slash == NULL ? 1 : slash == path ? 1 : (size_t)(slash - path);
 
-	if (slash == NULL)
-		snprintf(buf, size, ".");
-	else if (n == 0)
-		snprintf(buf, size, "/");
-	else
-		snprintf(buf, size, "%.*s", (int)n, path);
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, slash == NULL ? "." : path, n);
+	buf[n] = '\0';
 }
 
 #ifdef O_TMPFILE
