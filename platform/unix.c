@@ -38,18 +38,41 @@ int64_t platform_pid_max(void)
 #define PROC_FLAG_EXITING 0x4u
 
 /*
- * Read the state letter, flags (field 9) and start time (field 22) of
- * /proc/PID/stat.  An exiting process counts as a zombie: it has already
- * closed its files, so its locks are gone before its state says 'Z'.
+ * The decimal number starting field n (1: the first) of the blank-separated
+ * fields at p; 0 with *ok cleared when there is none.  No sscanf(): this
+ * runs on every status and judgement.
+ */
+static unsigned long long stat_field(const char *p, int n, int *ok)
+{
+	unsigned long long v = 0;
+
+	for (int i = 1; i < n && *p != '\0'; i++) {
+		while (*p == ' ')
+			p++;
+		while (*p != ' ' && *p != '\0')
+			p++;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p < '0' || *p > '9')
+		*ok = 0;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (unsigned)(*p++ - '0');
+	return v;
+}
+
+/*
+ * Read the state letter (field 3), flags (field 9) and start time (field
+ * 22) of /proc/PID/stat.  An exiting process counts as a zombie: it has
+ * already closed its files, so its locks are gone before its state says 'Z'.
  */
 static int read_proc_stat(const char *path, int *dying, uint64_t *start)
 {
 	char buf[1024], state;
-	unsigned long long st = 0;
-	unsigned flags = 0;
+	unsigned long long flags;
 	ssize_t n;
 	char *p;
-	int fd;
+	int fd, ok = 1;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -63,13 +86,14 @@ static int read_proc_stat(const char *path, int *dying, uint64_t *start)
 	buf[n] = '\0';
 	/* the command name may hold ')' and blanks: the last ')' ends it */
 	p = strrchr(buf, ')');
-	if (p == NULL || sscanf(p + 1,
-				" %c %*s %*s %*s %*s %*s %u %*s %*s %*s %*s %*s %*s %*s "
-				"%*s %*s %*s %*s %*s %llu",
-				&state, &flags, &st) != 3)
+	if (p == NULL || p[1] != ' ' || p[2] == '\0' || p[3] != ' ')
+		return -EIO;
+	state = p[2];
+	flags = stat_field(p + 3, 6, &ok);   /* field 9 */
+	*start = stat_field(p + 3, 19, &ok); /* field 22 */
+	if (!ok)
 		return -EIO;
 	*dying = state == 'Z' || state == 'X' || (flags & PROC_FLAG_EXITING);
-	*start = st;
 	return 0;
 }
 
@@ -200,16 +224,17 @@ int platform_pid_ns(char *buf, size_t size)
 	struct self_ident *id = self_ident();
 	char link[64];
 	ssize_t n;
-	unsigned long long ino;
+	size_t len;
 
 	if (!id->have_ns) {
 		id->pidns[0] = '\0';
 		n = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
-		/* n <= 0: no namespaces here */
-		if (n > 0) {
-			link[n] = '\0';
-			if (sscanf(link, "pid:[%llu]", &ino) == 1)
-				snprintf(id->pidns, sizeof(id->pidns), "%llu", ino);
+		/* "pid:[4026531836]": the digits are the id; n <= 0: no namespaces */
+		link[n > 0 ? n : 0] = '\0';
+		len = n > 5 && strncmp(link, "pid:[", 5) == 0 ? strspn(link + 5, "0123456789") : 0;
+		if (len > 0 && link[5 + len] == ']' && len < sizeof(id->pidns)) {
+			memcpy(id->pidns, link + 5, len);
+			id->pidns[len] = '\0';
 		}
 		id->have_ns = 1;
 	}
