@@ -143,8 +143,10 @@ static int watch_wait(int in, int ms)
 		return 0;
 	char buf[4096];
 
-	while (read(in, buf, sizeof(buf)) > 0)
-		; /* drain: any event means look again */
+	/* any event means look again; one read takes what is queued, and an
+	 * event left over only costs a later attempt */
+	if (read(in, buf, sizeof(buf)) < 0 && errno != EAGAIN)
+		return 0;
 	return 1;
 }
 
