@@ -103,11 +103,12 @@ int platform_publish_meta(const char *path, const char *data, size_t len, int mo
 
 /*
  * A file written ahead of its publish (so that a waiter handed the lock only
- * names it): h is -1 when none; made_ms is when its content was written.
+ * names it): h is -1 when none; made_us is when its content was written
+ * (monotonic microseconds).
  */
 typedef struct {
 	intptr_t h;
-	int64_t made_ms;
+	int64_t made_us;
 	struct platform_filemeta meta;
 } platform_staged;
 

@@ -98,6 +98,15 @@ static int open_unnamed(const char *path, int mode)
 }
 #endif
 
+/* The monotonic clock in microseconds. */
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 int platform_stage(const char *path, const char *data, size_t len, int mode, platform_staged *s)
 {
 	int fd = -EOPNOTSUPP, rc;
@@ -116,7 +125,7 @@ int platform_stage(const char *path, const char *data, size_t len, int mode, pla
 		return rc;
 	}
 	s->h = fd;
-	s->made_ms = platform_mono_ms();
+	s->made_us = mono_us();
 	return 0;
 }
 
@@ -129,7 +138,7 @@ static int freshen(platform_staged *s)
 {
 	struct timespec ts[2];
 
-	if (platform_mono_ms() - s->made_ms < 1)
+	if (mono_us() - s->made_us < 1000)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts[0]);
 	ts[1] = ts[0];
@@ -137,7 +146,7 @@ static int freshen(platform_staged *s)
 		return -errno;
 	s->meta.mtime_ns = (int64_t)ts[0].tv_sec * 1000000000 + ts[0].tv_nsec;
 	s->meta.mtime_ms = s->meta.mtime_ns / 1000000;
-	s->made_ms = platform_mono_ms();
+	s->made_us = mono_us();
 	return 0;
 }
 
