@@ -67,9 +67,9 @@ rows=$(((nb + cols - 1) / cols))
 	while IFS="$(printf '\t')" read -r count title; do
 		t=$(printf '%s' "$title" | sed 's/"/\\"/g')
 		printf 'set title "%s" font ",9"\nset xrange [0.5:%d.5]\n' "$t" "$count"
-		printf 'plot "%s" index %d using 1:4:3:7:6:8:xticlabels(2) with candlesticks whiskerbars lc rgb variable, ' \
+		printf 'plot "%s" index %d using 1:4:3:7:6:8:xticlabels(2) with candlesticks whiskerbars lc rgb variable notitle, ' \
 			"$work/data" "$i"
-		printf '"" index %d using 1:5:5:5:5 with candlesticks lt -1 lw 2\n' "$i"
+		printf '"" index %d using 1:5:5:5:5 with candlesticks lt -1 lw 2 notitle\n' "$i"
 		i=$((i + 1))
 	done <"$work/panels"
 	printf 'unset multiplot\n'

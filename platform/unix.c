@@ -145,19 +145,17 @@ int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
 }
 
 /*
- * What the record of our own process holds that cannot change while it
- * lives: its start time and its pid namespace (unshare() and setns() move
- * only the children), and the boot id, fixed for the boot.  Reading them
- * costs three /proc look-ups per publish, so each thread keeps them after
- * the first read: the library's one piece of mutable state, justified by
- * the cost and safe because a value is never served to another process.
- * Start time and namespace are keyed on getpid(), which differs in every
- * child (one in a new pid namespace included), and a fork handler drops
- * them in the child too, so a descendant that inherits a recycled pid never
- * sees its ancestor's values.  The boot id is the same for every process
- * of the boot, so a child may keep it.  The host name can change
- * (sethostname(), a new UTS namespace), so it is asked anew each time.
- * Thread-local: no lock, nothing torn, nothing to deadlock a fork.
+ * What our own record holds that cannot change while the process lives: its
+ * start time and pid namespace (unshare() and setns() move only children),
+ * and the boot id, fixed for the boot.  Three /proc reads per publish, so
+ * each thread keeps them after the first: the library's one mutable state,
+ * safe because a value is never served to another process.  Start time and
+ * namespace are keyed on getpid(), which differs in every child (one in a
+ * new pid namespace too), and a fork handler drops them in the child, so a
+ * descendant with a recycled pid never sees its ancestor's.  The boot id is
+ * every process's of the boot.  The host name can change (sethostname(), a
+ * new UTS namespace): asked anew each time.  Thread-local: no lock, nothing
+ * torn, nothing to deadlock a fork.
  */
 struct self_ident {
 	pid_t pid;      /* whose values these are; 0: none yet */
