@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 . ./deps.sh
 SVCCTL_TEST_DEPS="clang libclang-rt-14-dev procps util-linux strace shellcheck valgrind
 	systemd lintian dpkg-dev file binutils man-db groff-base gzip stress-ng etcd-server etcd-client curl iproute2
-	openssl"
+	openssl gnuplot-nox"
 # shellcheck disable=SC2086
 svcctl_deps $SVCCTL_BUILD_DEPS $SVCCTL_TEST_DEPS
 root=${BUILD_ROOT:-build}

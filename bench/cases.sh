@@ -1,5 +1,5 @@
 # The benchmarks of bench/run.sh, one function each; sourced by it, which
-# sets SVCCTL SERVER PROC LIB STAMP SSD TRUE, the round counts and the
+# sets SVCCTL SERVER PROC LIB STAMP JUDGE SSD TRUE, the round counts and the
 # scratch directories $shm (tmpfs) and $disk.
 # shellcheck shell=sh disable=SC2154
 
@@ -11,7 +11,8 @@ status_fixtures() {
 	"$LIB" mkfiles "$shm/dead" 1 dead
 }
 
-# status latency, start to exit, vs start-stop-daemon --status and /bin/true.
+# status latency, start to exit, vs start-stop-daemon --status and /bin/true,
+# and vs its floor: a program making only the system calls of the judgement.
 bench_status() {
 	status_fixtures
 	for state in live dead; do
@@ -21,9 +22,11 @@ bench_status() {
 			p=$shm/dead/s0000000.pid code=1
 		fi
 		"$PROC" -n "$N" -w "$W" -T "status latency, $state pidfile" -r 1:1.0 -r 2:1.1 \
+			-r 3:1.1 \
 			"svcctl status" expect=$code -- "$SVCCTL" status -p "$p" ::: \
 			"start-stop-daemon --status" expect=$code -- "$SSD" --status --pidfile "$p" ::: \
-			"/bin/true" -- "$TRUE"
+			"/bin/true" -- "$TRUE" ::: \
+			"floor: the judgement's syscalls" expect=$code -- "$JUDGE" "$p"
 	done
 }
 
@@ -61,7 +64,8 @@ stop_case() {
 	title=$1 sched=$2 rounds=$3 target=$4
 	shift 4
 	p=$shm/stop.pid
-	start="$SVCCTL start -q -p $p -- $SERVER $*"
+	# --notify: the server has set up its signals (-T ignores TERM) before a stop
+	start="$SVCCTL start -q --notify -p $p -- $SERVER $*"
 	"$PROC" -n "$rounds" -w "$((rounds >= 100 ? W : 0))" -T "$title" "$target" \
 		"svcctl stop" setup="$start" teardown="$p" -- \
 		"$SVCCTL" stop -q -p "$p" --retry "$sched" ::: \
@@ -97,18 +101,19 @@ fstype() {
 	df --output=fstype "$1" | tail -n 1
 }
 
-# library cycle on tmpfs and on disk.
+# library cycle on tmpfs and on disk; side 4 is its system calls, bare.
 bench_library() {
-	"$LIB" cycle -n "$NLIB" -w "$WLIB" -T "library cycle, tmpfs" -r 1:1.0 -r 2:1.5 "$shm"
+	"$LIB" cycle -n "$NLIB" -w "$WLIB" -T "library cycle, tmpfs" -r 1:1.0 -r 2:1.5 -r 4:1.1 \
+		"$shm"
 	"$LIB" cycle -n "$NLIB" -w "$WLIB" \
 		-T "library cycle, $(fstype "$disk") (the build tree's disk)" \
-		-r 1:0.3 -r 2:1.5 "$disk"
+		-r 1:0.3 -r 2:1.5 -r 4:1.1 "$disk"
 }
 
 # handoff latency: in the library, then between command-line tools.
 bench_handoff() {
-	"$LIB" handoff -n "$N" -w "$W" -T "handoff latency in the library (holder releases -> waiter owns)" \
-		"$shm"
+	"$LIB" handoff -n "$N" -w "$W" -r 4:1.1 \
+		-T "handoff latency in the library (holder releases -> waiter owns)" "$shm"
 	"$LIB" handoff-cli -n "$N" -w "$W" -T "handoff latency to a waiting command" -r 1:1.0 \
 		"$shm" "$SVCCTL" "$STAMP" run,flock
 	"$LIB" handoff-cli -n "$NSLOW" -w 0 -T "handoff latency to tools that sleep between tries" \

@@ -1,7 +1,9 @@
 /*
  * One process publishes and removes a pidfile over and over: libsvcctl's
- * write_locked + release, libbsd's pidfile_open + write + remove, and the
- * two bare system-call floors (O_EXCL create; temporary file + link).
+ * write_locked + release, libbsd's pidfile_open + write + remove, the two
+ * bare system-call floors (O_EXCL create; temporary file + link), and the
+ * system calls libsvcctl makes for its properties (adjacent lock checked
+ * after locking, atomic publish, checked removal), bare.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,9 +15,10 @@
 #include <bsd/libutil.h>
 
 #include "bench.h"
+#include "lock_common.h"
 #include "svcctl/pidfile.h"
 
-#define SIDES 4
+#define SIDES 5
 
 /* Paths of one run and our pid line. */
 struct cyc {
@@ -71,15 +74,25 @@ static int cyc_link(const struct cyc *c)
 	return sys(unlink(c->path));
 }
 
+/* The system calls of write_locked + release without the library around them. */
+static int cyc_floor(const struct cyc *c)
+{
+	struct held h = {.fd = -1};
+	int rc = floor_take(c->path, &h, 0);
+
+	return rc < 0 ? rc : give(LK_FLOOR, &h);
+}
+
 int bench_cycle(const struct runopts *o, int argc, char **argv)
 {
 	static int (*const fn[SIDES])(const struct cyc *) = {cyc_svcctl, cyc_libbsd, cyc_link,
-							     cyc_excl};
+							     cyc_excl, cyc_floor};
 	struct series s[SIDES] = {{.name = "libsvcctl write_locked+release"},
 				  {.name = "libbsd pidfile_open+write+remove"},
 				  {.name = "temp file + link + unlink"},
-				  {.name = "O_EXCL create + unlink"}};
-	struct series *sp[SIDES] = {&s[0], &s[1], &s[2], &s[3]};
+				  {.name = "O_EXCL create + unlink"},
+				  {.name = "floor: its system calls, bare"}};
+	struct series *sp[SIDES] = {&s[0], &s[1], &s[2], &s[3], &s[4]};
 	struct cyc c;
 
 	if (argc != 1)

@@ -23,7 +23,7 @@
 #include "lock_common.h"
 #include "svcctl/pidfile.h"
 
-#define SIDES 4
+#define SIDES 5
 
 /* Take the lock as a waiter of the given kind; 0 or a negative code. */
 static int take(enum lkind k, const char *path, struct held *h)
@@ -32,6 +32,8 @@ static int take(enum lkind k, const char *path, struct held *h)
 
 	if (k == LK_FLOCK)
 		return flock_take(path, h);
+	if (k == LK_FLOOR)
+		return floor_take(path, h, 1);
 	if (k == LK_LOCK)
 		return svcctl_pidfile_lock(path, &o, &h->lk, NULL);
 	return svcctl_pidfile_write_locked(path, &o, &h->lk, NULL);
@@ -81,21 +83,23 @@ static double handoff_round(enum lkind k, const char *path, struct shm *m)
 
 int bench_handoff(const struct runopts *o, int argc, char **argv)
 {
-	enum lkind kind[SIDES] = {LK_LOCK, LK_LIB, LK_LIB_TIMED, LK_FLOCK};
-	struct series s[SIDES] = {{.name = "svcctl_pidfile_lock, no timeout"},
-				  {.name = "write_locked, no timeout"},
+	enum lkind kind[SIDES] = {LK_LIB, LK_LIB_TIMED, LK_LOCK, LK_FLOCK, LK_FLOOR};
+	struct series s[SIDES] = {{.name = "write_locked, no timeout"},
 				  {.name = "write_locked, 10 s timeout"},
-				  {.name = "flock(2) LOCK_EX"}};
-	struct series *sp[SIDES] = {&s[0], &s[1], &s[2], &s[3]};
+				  {.name = "svcctl_pidfile_lock, no timeout"},
+				  {.name = "flock(2) LOCK_EX"},
+				  {.name = "floor: flock(2) + publish syscalls"}};
+	struct series *sp[SIDES] = {&s[0], &s[1], &s[2], &s[3], &s[4]};
+	static const char *const file[SIDES] = {"handoff.pid", "handoff-timed.pid",
+						"handoff-lock.pid", "handoff.flock",
+						"handoff-floor.pid"};
 	struct shm *m = shm_new();
 	char path[SIDES][512];
 
 	if (argc != 1 || m == NULL)
 		return bench_fail("handoff", "needs DIR");
-	snprintf(path[0], sizeof(path[0]), "%s/handoff-lock.pid", argv[0]);
-	snprintf(path[1], sizeof(path[1]), "%s/handoff.pid", argv[0]);
-	snprintf(path[2], sizeof(path[2]), "%s/handoff-timed.pid", argv[0]);
-	snprintf(path[3], sizeof(path[3]), "%s/handoff.flock", argv[0]);
+	for (int i = 0; i < SIDES; i++)
+		snprintf(path[i], sizeof(path[i]), "%s/%s", argv[0], file[i]);
 	for (size_t r = 0; r < o->warmup + o->rounds; r++) {
 		for (size_t i = 0; i < SIDES; i++) {
 			size_t k = (r + i) % SIDES;
@@ -110,9 +114,11 @@ int bench_handoff(const struct runopts *o, int argc, char **argv)
 		}
 	}
 	report_sides(o, sp, SIDES);
-	for (int i = 0; i < SIDES - 1; i++) {
+	for (int i = 0; i < 2; i++) {
 		printf("  %s:", s[i].name);
-		report_target("p99", series_quantile(&s[i], 0.99), 100, " us");
+		report_target("median", series_quantile(&s[i], 0.5), 60, " us");
+		printf("  %s:", s[i].name);
+		report_target("p99", series_quantile(&s[i], 0.99), 150, " us");
 	}
 	for (int i = 0; i < SIDES; i++)
 		series_free(&s[i]);

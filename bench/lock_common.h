@@ -16,7 +16,8 @@ enum lkind {
 	LK_LIB_TIMED, /* the same, waiting up to a timeout */
 	LK_FLOCK,     /* flock(2) on a plain file */
 	LK_LIBBSD,    /* libbsd pidfile_open, retried while busy */
-	LK_FILE       /* a dot-lock file created with O_EXCL holding our pid */
+	LK_FILE,      /* a dot-lock file created with O_EXCL holding our pid */
+	LK_FLOOR      /* the system calls of write_locked + release, bare */
 };
 
 /* A held lock of any kind. */
@@ -43,6 +44,14 @@ int flock_take(const char *path, struct held *h);
 
 /* Create the dot-lock file path with our pid, failing if it exists; 0 or -errno. */
 int dotlock_take(const char *path, struct held *h);
+
+/*
+ * The floor of a publish under an adjacent lock: ask the host name, write
+ * the record to an unnamed file, flock <path>.lock (waiting), check the
+ * lock file is still the one locked, stamp the record when waited (stamp),
+ * link it; 0 or -errno.  give(LK_FLOOR) removes it and unlocks.
+ */
+int floor_take(const char *path, struct held *h, int stamp);
 
 /* Let go of a lock of kind k; 0 or a negative code. */
 int give(int k, struct held *h);

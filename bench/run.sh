@@ -5,11 +5,14 @@
 # lock` when etcd is installed (bench/etcd.sh).  Builds what it needs
 # under build/bench (or $BENCH_BUILD), installs the peers from Debian when root,
 # and prints per benchmark median, p99, min and max of every side and the
-# median of the per-round ratios, with the targets of the README.
+# median of the per-round ratios, with the targets of the README, and
+# draws every benchmark's distribution per side (bench/chart.sh) into
+# bench/chart.svg, or $BENCH_CHART.
 #
 # usage: bench/run.sh [--quick] [--etcd]
 #   --quick  a few rounds of everything (CI); fails only when a benchmark
-#            is broken, never on a timing.
+#            is broken, never on a timing; the chart goes to the build
+#            directory, and a missing gnuplot only skips it.
 #   --etcd   only etcd mode against etcdctl lock (bench/etcd.sh); without
 #            it, that part runs last when etcd is installed.
 set -eu
@@ -28,18 +31,21 @@ done
 . "$top/deps.sh"
 # shellcheck disable=SC2086
 svcctl_deps $SVCCTL_BUILD_DEPS dpkg util-linux libbsd-dev liblockfile-bin lockfile-progs valgrind
+# the chart is a bonus: without gnuplot the numbers still come
+svcctl_deps gnuplot-nox || echo "bench: no gnuplot-nox, no chart" >&2
 
 build=${BENCH_BUILD:-$top/build/bench}
 echo "building in $build" >&2
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSVCCTL_SANITIZE=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" --target svcctl svcctl_example_server bench_proc bench_lib \
-	bench_stamp >/dev/null
+	bench_stamp bench_judge >/dev/null
 
 SVCCTL=$build/svcctl/svcctl
 SERVER=$build/tests/server/svcctl-example-server
 PROC=$build/bench/bench-proc
 LIB=$build/bench/bench-lib
 STAMP=$build/bench/bench-stamp
+JUDGE=$build/bench/bench-judge
 SSD=$(command -v start-stop-daemon || echo /usr/sbin/start-stop-daemon)
 TRUE=/bin/true
 
@@ -65,8 +71,17 @@ cleanup() {
 		"$SVCCTL" stop -q -p "$shm/live.pid" -t 2 || true
 	fi
 	rm -rf "$shm" "$disk"
+	rm -f "$BENCH_SAMPLES"
 }
+# Every sample of every side, for the chart (see stats.c).
+BENCH_SAMPLES=$(mktemp "${TMPDIR:-/tmp}/svcctl-bench-samples.XXXXXX")
+export BENCH_SAMPLES
 trap cleanup EXIT INT TERM
+if [ "$quick" -eq 1 ]; then
+	chart=${BENCH_CHART:-$build/chart.svg}
+else
+	chart=${BENCH_CHART:-$here/chart.svg}
+fi
 
 echo "svcctl benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "machine: $(uname -sr), $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
@@ -92,4 +107,9 @@ bench_contention
 bench_scale
 bench_etcd
 echo
+note=""
+[ "$quick" -eq 1 ] && note=", quick run"
+sh "$here/chart.sh" "$BENCH_SAMPLES" "$chart" \
+	"$(date -u +%Y-%m-%d), $(uname -sr), $(nproc) CPUs$note" ||
+	echo "bench: the chart could not be drawn" >&2
 echo "all benchmarks ran"

@@ -186,8 +186,26 @@ static void report_range(const struct series *s, double lo, double hi)
 	       ok ? "met" : "MISSED", min, max);
 }
 
+/*
+ * Append every sample to $BENCH_SAMPLES, one "title<TAB>side<TAB>us" line
+ * each, for the chart bench/run.sh draws; nothing when it is unset.
+ */
+static void dump_samples(const char *title, struct series *const *s, int n)
+{
+	const char *path = getenv("BENCH_SAMPLES");
+	FILE *f;
+
+	if (path == NULL || path[0] == '\0' || (f = fopen(path, "ae")) == NULL)
+		return;
+	for (int i = 0; i < n; i++)
+		for (size_t k = 0; k < s[i]->n; k++)
+			fprintf(f, "%s\t%s\t%.3f\n", title, s[i]->name, s[i]->v[k]);
+	fclose(f);
+}
+
 void report_sides(const struct runopts *o, struct series *const *s, int n)
 {
+	dump_samples(o->title, s, n);
 	report_title(o->title, o->rounds, o->warmup);
 	for (int i = 0; i < n; i++)
 		report_series(s[i]);

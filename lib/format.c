@@ -2,6 +2,7 @@
 #include "format.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -146,29 +147,70 @@ static int bad_field(const char *s)
 	return strpbrk(s, "\n\r") != NULL;
 }
 
+/* Decimal digits of v into d (at least 21 bytes, unterminated); returns how many. */
+static size_t put_u64(char *d, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (size_t i = 0; i < n; i++)
+		d[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/*
+ * Append "key" "value" "\n" at *n where it fits; *n grows by the full
+ * length either way, so the caller sees when the buffer was too small.
+ * (snprintf would cost the publish more than the system calls around it.)
+ */
+static void put_line(char *buf, size_t size, size_t *n, const char *key, const char *val)
+{
+	size_t k = strlen(key), v = strlen(val);
+
+	if (*n + k + v + 1 < size) {
+		memcpy(buf + *n, key, k);
+		memcpy(buf + *n + k, val, v);
+		buf[*n + k + v] = '\n';
+	}
+	*n += k + v + 1;
+}
+
+/* Append "KEY=V\n" for a decimal V, as put_line() does. */
+static void put_num(char *buf, size_t size, size_t *n, const char *key, uint64_t v)
+{
+	char num[24];
+
+	num[put_u64(num, v)] = '\0';
+	put_line(buf, size, n, key, num);
+}
+
 int svcctl_format(const struct svcctl_pidinfo *in, char *buf, size_t size)
 {
-	int n;
+	size_t n = 0;
 
 	if (bad_field(in->host) || bad_field(in->boot) || bad_field(in->msg) ||
 	    bad_field(in->pidns) || in->pid < 2)
 		return -EINVAL;
-	n = snprintf(buf, size, "%lld\n", (long long)in->pid);
-	if (in->host[0] && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, "host=%s\n", in->host);
-	if (in->start && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, "start=%llu\n",
-			      (unsigned long long)in->start);
-	if (in->boot[0] && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, "boot=%s\n", in->boot);
-	if (in->pidns[0] && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, "pidns=%s\n", in->pidns);
-	if (in->sid > 1 && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, "sid=%lld\nsid_start=%llu\n",
-			      (long long)in->sid, (unsigned long long)in->sid_start);
-	if (in->msg[0] && n >= 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, "msg=%s\n", in->msg);
-	if (n < 0 || (size_t)n >= size)
+	put_num(buf, size, &n, "", (uint64_t)in->pid);
+	if (in->host[0])
+		put_line(buf, size, &n, "host=", in->host);
+	if (in->start)
+		put_num(buf, size, &n, "start=", in->start);
+	if (in->boot[0])
+		put_line(buf, size, &n, "boot=", in->boot);
+	if (in->pidns[0])
+		put_line(buf, size, &n, "pidns=", in->pidns);
+	if (in->sid > 1) {
+		put_num(buf, size, &n, "sid=", (uint64_t)in->sid);
+		put_num(buf, size, &n, "sid_start=", in->sid_start);
+	}
+	if (in->msg[0])
+		put_line(buf, size, &n, "msg=", in->msg);
+	if (n >= size || n > INT_MAX)
 		return -ENAMETOOLONG;
-	return n;
+	buf[n] = '\0';
+	return (int)n;
 }

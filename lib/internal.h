@@ -73,13 +73,17 @@ struct svcctl_record {
 	struct svcctl_opts o; /* with the defaults applied */
 	char buf[SVCCTL_PIDFILE_MAX];
 	int len;
+	platform_staged staged; /* written ahead of the lock, when h >= 0 */
 };
 
 /* Make the record of opts->pid (default: self, the calling process). */
 int svcctl_record_prepare(struct svcctl_record *r, const struct svcctl_opts *opts, int64_t self);
 
-/* Publish r under the lock, taking over a stale pidfile; see lock_publish. */
-int svcctl_record_publish(struct svcctl_lock *lock, const struct svcctl_record *r,
+/*
+ * Publish r under the lock, taking over a stale pidfile; see lock_publish.
+ * A staged record is named; otherwise it is written now.
+ */
+int svcctl_record_publish(struct svcctl_lock *lock, struct svcctl_record *r,
 			  struct svcctl_pidinfo *holder);
 
 /*

@@ -161,6 +161,7 @@ int svcctl_record_prepare(struct svcctl_record *r, const struct svcctl_opts *opt
 	struct svcctl_pidinfo rec;
 	int rc;
 
+	r->staged.h = -1;
 	r->o = opts ? *opts : (struct svcctl_opts){0};
 	if (r->o.pid == 0)
 		r->o.pid = self; /* so the defaults need no getpid() */
@@ -172,15 +173,19 @@ int svcctl_record_prepare(struct svcctl_record *r, const struct svcctl_opts *opt
 	return r->len < 0 ? r->len : 0;
 }
 
-int svcctl_record_publish(struct svcctl_lock *lock, const struct svcctl_record *r,
+int svcctl_record_publish(struct svcctl_lock *lock, struct svcctl_record *r,
 			  struct svcctl_pidinfo *holder)
 {
 	int rc;
 
 	/* a foreign writer that ignores the lock may race us: retry a little */
 	for (int tries = 0; tries < 8; tries++) {
-		rc = platform_publish_meta(lock->path, r->buf, (size_t)r->len, r->o.mode,
-					   &lock->pid_meta);
+		rc = r->staged.h < 0
+			 ? -EOPNOTSUPP
+			 : platform_publish_staged(&r->staged, lock->path, &lock->pid_meta);
+		if (rc == -EOPNOTSUPP)
+			rc = platform_publish_meta(lock->path, r->buf, (size_t)r->len, r->o.mode,
+						   &lock->pid_meta);
 		if (rc == 0) {
 			lock->pid = r->o.pid;
 			return 0;

@@ -9,18 +9,26 @@ int svcctl_pidfile_write_locked(const char *path, const struct svcctl_opts *opts
 {
 	int64_t self = platform_self_pid();
 	struct svcctl_record r;
-	struct svcctl_lock *lk;
+	struct svcctl_lock *lk = NULL;
 	int rc;
 
 	*lock = NULL;
 	if (svcctl_path_is_etcd(path))
 		return svcctl_pidfile_lock(path, opts, lock, holder);
-	rc = svcctl_lock_take(path, opts, self, &lk, holder);
+	rc = svcctl_record_prepare(&r, opts, self);
 	if (rc < 0)
 		return rc;
-	rc = svcctl_record_prepare(&r, opts, self);
+	/*
+	 * Written before the lock to a file with no name yet, the record only
+	 * needs linking into place once a waiter is handed the lock.  Where
+	 * that fails (no such directory yet, no unnamed files) it is written
+	 * under the lock, as before.
+	 */
+	platform_stage(path, r.buf, (size_t)r.len, r.o.mode, &r.staged);
+	rc = svcctl_lock_take(path, opts, self, &lk, holder);
 	if (rc == 0)
 		rc = svcctl_record_publish(lk, &r, holder);
+	platform_unstage(&r.staged);
 	if (rc < 0) {
 		svcctl_lock_close(lk);
 		return rc;

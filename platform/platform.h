@@ -14,6 +14,9 @@
 #ifndef ESTALE
 #define ESTALE 151 /* mingw-w64's errno.h has none */
 #endif
+#ifndef EOPNOTSUPP
+#define EOPNOTSUPP 95
+#endif
 
 /* Identity of a file on its filesystem (dev/ino, or volume/file index). */
 struct platform_fileid {
@@ -97,6 +100,33 @@ int platform_read_file(const char *path, char *buf, size_t size, size_t *len,
  */
 int platform_publish_meta(const char *path, const char *data, size_t len, int mode,
 			  struct platform_filemeta *meta);
+
+/*
+ * A file written ahead of its publish (so that a waiter handed the lock only
+ * names it): h is -1 when none; made_us is when its content was written
+ * (monotonic microseconds).
+ */
+typedef struct {
+	intptr_t h;
+	int64_t made_us;
+	struct platform_filemeta meta;
+} platform_staged;
+
+/*
+ * Write data with mode into a file that has no name yet, in path's
+ * directory: 0 staged, 1 not possible here (publish the usual way), or < 0.
+ */
+int platform_stage(const char *path, const char *data, size_t len, int mode, platform_staged *s);
+
+/*
+ * Give the staged file the name path, as platform_publish_meta() would
+ * publish it (-EEXIST when path exists; the file stays staged for a retry).
+ * A file staged a while ago gets the current time first.
+ */
+int platform_publish_staged(platform_staged *s, const char *path, struct platform_filemeta *meta);
+
+/* Drop a staged file (published or not). */
+void platform_unstage(platform_staged *s);
 
 /*
  * Remove path if it is still the file of *meta, unchanged (same id, size

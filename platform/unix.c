@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,18 +38,41 @@ int64_t platform_pid_max(void)
 #define PROC_FLAG_EXITING 0x4u
 
 /*
- * Read the state letter, flags (field 9) and start time (field 22) of
- * /proc/PID/stat.  An exiting process counts as a zombie: it has already
- * closed its files, so its locks are gone before its state says 'Z'.
+ * The decimal number starting field n (1: the first) of the blank-separated
+ * fields at p; 0 with *ok cleared when there is none.  No sscanf(): this
+ * runs on every status and judgement.
+ */
+static unsigned long long stat_field(const char *p, int n, int *ok)
+{
+	unsigned long long v = 0;
+
+	for (int i = 1; i < n && *p != '\0'; i++) {
+		while (*p == ' ')
+			p++;
+		while (*p != ' ' && *p != '\0')
+			p++;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p < '0' || *p > '9')
+		*ok = 0;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (unsigned)(*p++ - '0');
+	return v;
+}
+
+/*
+ * Read the state letter (field 3), flags (field 9) and start time (field
+ * 22) of /proc/PID/stat.  An exiting process counts as a zombie: it has
+ * already closed its files, so its locks are gone before its state says 'Z'.
  */
 static int read_proc_stat(const char *path, int *dying, uint64_t *start)
 {
 	char buf[1024], state;
-	unsigned long long st = 0;
-	unsigned flags = 0;
+	unsigned long long flags;
 	ssize_t n;
 	char *p;
-	int fd;
+	int fd, ok = 1;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -62,13 +86,14 @@ static int read_proc_stat(const char *path, int *dying, uint64_t *start)
 	buf[n] = '\0';
 	/* the command name may hold ')' and blanks: the last ')' ends it */
 	p = strrchr(buf, ')');
-	if (p == NULL || sscanf(p + 1,
-				" %c %*s %*s %*s %*s %*s %u %*s %*s %*s %*s %*s %*s %*s "
-				"%*s %*s %*s %*s %*s %llu",
-				&state, &flags, &st) != 3)
+	if (p == NULL || p[1] != ' ' || p[2] == '\0' || p[3] != ' ')
+		return -EIO;
+	state = p[2];
+	flags = stat_field(p + 3, 6, &ok);   /* field 9 */
+	*start = stat_field(p + 3, 19, &ok); /* field 22 */
+	if (!ok)
 		return -EIO;
 	*dying = state == 'Z' || state == 'X' || (flags & PROC_FLAG_EXITING);
-	*start = st;
 	return 0;
 }
 
@@ -119,14 +144,127 @@ int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
 	return PLATFORM_PROC_ALIVE; /* kill() is all we can trust */
 }
 
+/*
+ * What our own record holds that cannot change while the process lives: its
+ * start time and pid namespace (unshare() and setns() move only children),
+ * and the boot id, fixed for the boot.  Three /proc reads per publish, so
+ * each thread keeps them after the first: the library's one mutable state,
+ * safe because a value is never served to another process.  Start time and
+ * namespace are keyed on getpid(), which differs in every child (one in a
+ * new pid namespace too), and a fork handler drops them in the child, so a
+ * descendant with a recycled pid never sees its ancestor's.  The boot id is
+ * every process's of the boot.  The host name can change (sethostname(), a
+ * new UTS namespace): asked anew each time.  Thread-local: no lock, nothing
+ * torn, nothing to deadlock a fork.
+ */
+struct self_ident {
+	pid_t pid;      /* whose values these are; 0: none yet */
+	int have_start; /* read since pid was set */
+	int have_ns;
+	uint64_t start; /* 0: the OS cannot tell */
+	char pidns[SVCCTL_NS_MAX];
+};
+
+static _Thread_local struct self_ident ident;
+/* The boot id is the same for every process of the boot: read once. */
+static _Thread_local char boot_id[SVCCTL_BOOT_MAX];
+static _Thread_local int boot_id_read;
+static pthread_once_t ident_once = PTHREAD_ONCE_INIT;
+
+/* In a forked child: forget the parent's identity. */
+static void ident_forget(void)
+{
+	ident.pid = 0;
+}
+
+static void ident_register(void)
+{
+	pthread_atfork(NULL, NULL, ident_forget);
+}
+
+/* src into buf, truncated to size (no snprintf: this is on every publish). */
+static void copy_str(char *buf, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(buf, src, n);
+	buf[n] = '\0';
+}
+
+/* Our identity so far: emptied when it was another process's. */
+static struct self_ident *self_ident(void)
+{
+	pid_t pid = getpid();
+
+	if (ident.pid != pid) {
+		pthread_once(&ident_once, ident_register);
+		ident.pid = pid;
+		ident.have_start = ident.have_ns = 0;
+	}
+	return &ident;
+}
+
 int platform_self_start(uint64_t *start)
 {
+	struct self_ident *id = self_ident();
 	int dying = 0;
 
 	/* /proc/self is us in any /proc that shows us, and absent otherwise */
-	if (read_proc_stat("/proc/self/stat", &dying, start) < 0)
-		*start = 0;
+	if (!id->have_start && read_proc_stat("/proc/self/stat", &dying, &id->start) < 0)
+		id->start = 0;
+	id->have_start = 1;
+	*start = id->start;
 	return 0;
+}
+
+int platform_pid_ns(char *buf, size_t size)
+{
+	struct self_ident *id = self_ident();
+	char link[64];
+	ssize_t n;
+	size_t len;
+
+	if (!id->have_ns) {
+		id->pidns[0] = '\0';
+		n = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
+		/* "pid:[4026531836]": the digits are the id; n <= 0: no namespaces */
+		link[n > 0 ? n : 0] = '\0';
+		len = n > 5 && strncmp(link, "pid:[", 5) == 0 ? strspn(link + 5, "0123456789") : 0;
+		if (len > 0 && link[5 + len] == ']' && len < sizeof(id->pidns)) {
+			memcpy(id->pidns, link + 5, len);
+			id->pidns[len] = '\0';
+		}
+		id->have_ns = 1;
+	}
+	copy_str(buf, size, id->pidns);
+	return 0;
+}
+
+int platform_boot_id(char *buf, size_t size)
+{
+	int fd;
+	ssize_t n = 0;
+
+	if (!boot_id_read) {
+		fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+		/* fd < 0: no boot id on this system */
+		n = fd < 0 ? 0 : read(fd, boot_id, sizeof(boot_id) - 1);
+		if (fd >= 0)
+			close(fd);
+		boot_id[n > 0 ? n : 0] = '\0';
+		boot_id[strcspn(boot_id, "\n")] = '\0';
+		boot_id_read = 1;
+	}
+	copy_str(buf, size, boot_id);
+	return 0;
+}
+
+void platform_unix_ident_warm(void)
+{
+	char buf[SVCCTL_BOOT_MAX];
+
+	platform_boot_id(buf, sizeof(buf));
+	platform_pid_ns(buf, sizeof(buf));
 }
 
 int platform_hostname(char *buf, size_t size)
@@ -134,38 +272,6 @@ int platform_hostname(char *buf, size_t size)
 	if (gethostname(buf, size) < 0)
 		return -errno;
 	buf[size - 1] = '\0';
-	return 0;
-}
-
-int platform_boot_id(char *buf, size_t size)
-{
-	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
-	ssize_t n = 0;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return 0; /* no boot id on this system */
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-int platform_pid_ns(char *buf, size_t size)
-{
-	char link[64];
-	ssize_t n = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
-	unsigned long long ino;
-
-	buf[0] = '\0';
-	if (n <= 0)
-		return 0; /* no namespaces here */
-	link[n] = '\0';
-	if (sscanf(link, "pid:[%llu]", &ino) == 1)
-		snprintf(buf, size, "%llu", ino);
 	return 0;
 }
 

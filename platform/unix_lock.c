@@ -96,7 +96,11 @@ static int try_lock(const char *lockpath, int block, platform_lockh *h, struct p
 		fd = open_lockfile(lockpath, &st);
 		if (fd < 0)
 			return fd;
-		rc = attempt(fd, lockpath, &st, block);
+		rc = attempt(fd, lockpath, &st, 0);
+		if (rc == 1 && block) {
+			platform_unix_ident_warm();
+			rc = attempt(fd, lockpath, &st, 1);
+		}
 		if (rc != 0)
 			close(fd);
 	} while (rc == 2);
@@ -140,8 +144,10 @@ static int watch_wait(int in, int ms)
 		return 0;
 	char buf[4096];
 
-	while (read(in, buf, sizeof(buf)) > 0)
-		; /* drain: any event means look again */
+	/* any event means look again; one read takes what is queued, and an
+	 * event left over only costs a later attempt */
+	if (read(in, buf, sizeof(buf)) < 0 && errno != EAGAIN)
+		return 0;
 	return 1;
 }
 
@@ -207,6 +213,7 @@ static int wait_lock(const char *lockpath, int64_t timeout_ms, platform_lockh *h
 		}
 		if (!w.watched) {
 			/* watch, then look again: a release in between is seen */
+			platform_unix_ident_warm();
 			w.in = watch_add(-1, lockpath);
 			w.watched = 1;
 			continue;

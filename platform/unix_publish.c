@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "unix.h"
@@ -50,18 +51,16 @@ static int fill(int fd, const char *data, size_t len, int mode, struct platform_
 	return 0;
 }
 
-/* The directory part of path, in buf. */
+/* The directory part of path, in buf (truncated to size). */
 static void dir_of(const char *path, char *buf, size_t size)
 {
 	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) : 0;
+	size_t n = slash == NULL ? 1 : slash == path ? 1 : (size_t)(slash - path);
 
-	if (slash == NULL)
-		snprintf(buf, size, ".");
-	else if (n == 0)
-		snprintf(buf, size, "/");
-	else
-		snprintf(buf, size, "%.*s", (int)n, path);
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, slash == NULL ? "." : path, n);
+	buf[n] = '\0';
 }
 
 #ifdef O_TMPFILE
@@ -84,25 +83,96 @@ static int link_unnamed(int fd, const char *path)
 	return errno == ENOENT && access("/proc/self/fd", F_OK) < 0 ? 1 : -errno;
 }
 
-/* Publish through an unnamed file; 1 when the filesystem cannot do it. */
-static int publish_unnamed(const char *path, const char *data, size_t len, int mode,
-			   struct platform_filemeta *meta)
+/* An unnamed file in path's directory; -EOPNOTSUPP when the filesystem has none. */
+static int open_unnamed(const char *path, int mode)
 {
 	char dir[PATH_MAX];
-	int fd, rc;
+	int fd;
 
 	dir_of(path, dir, sizeof(dir));
 	/* nameless until linked: the final mode is safe from the start */
 	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode & 0777);
 	if (fd < 0)
-		return errno == EISDIR || errno == EOPNOTSUPP || errno == EINVAL ? 1 : -errno;
-	rc = fill(fd, data, len, mode, meta);
-	if (rc == 0)
-		rc = link_unnamed(fd, path);
-	close(fd);
-	return rc;
+		return errno == EISDIR || errno == EINVAL ? -EOPNOTSUPP : -errno;
+	return fd;
 }
 #endif
+
+/* The monotonic clock in microseconds. */
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int platform_stage(const char *path, const char *data, size_t len, int mode, platform_staged *s)
+{
+	int fd = -EOPNOTSUPP, rc;
+
+	s->h = -1;
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+#ifdef O_TMPFILE
+	fd = open_unnamed(path, mode);
+#endif
+	if (fd < 0)
+		return fd == -EOPNOTSUPP ? 1 : fd;
+	rc = fill(fd, data, len, mode, &s->meta);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	s->h = fd;
+	s->made_us = mono_us();
+	return 0;
+}
+
+/*
+ * Content written more than a millisecond ago gets the current time, so
+ * the pidfile's age (judged by other hosts) counts from its publish.  The
+ * time is set explicitly, so it is known without another fstat().
+ */
+static int freshen(platform_staged *s)
+{
+	struct timespec ts[2];
+
+	if (mono_us() - s->made_us < 1000)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[1] = ts[0];
+	if (futimens((int)s->h, ts) < 0)
+		return -errno;
+	s->meta.mtime_ns = (int64_t)ts[0].tv_sec * 1000000000 + ts[0].tv_nsec;
+	s->meta.mtime_ms = s->meta.mtime_ns / 1000000;
+	s->made_us = mono_us();
+	return 0;
+}
+
+int platform_publish_staged(platform_staged *s, const char *path, struct platform_filemeta *meta)
+{
+	int rc = s->h < 0 ? -EBADF : freshen(s);
+
+#ifdef O_TMPFILE
+	if (rc == 0)
+		rc = link_unnamed((int)s->h, path);
+#else
+	rc = rc < 0 ? rc : -ENOSYS;
+#endif
+	if (rc == 1)
+		rc = -EOPNOTSUPP; /* no /proc to name it through: use a temporary name */
+	if (rc == 0)
+		*meta = s->meta;
+	return rc;
+}
+
+void platform_unstage(platform_staged *s)
+{
+	if (s->h >= 0)
+		close((int)s->h);
+	s->h = -1;
+}
 
 /* Publish through a hidden temporary name beside path. */
 static int publish_named(const char *path, const char *data, size_t len, int mode,
@@ -134,13 +204,17 @@ static int publish_named(const char *path, const char *data, size_t len, int mod
 int platform_publish_meta(const char *path, const char *data, size_t len, int mode,
 			  struct platform_filemeta *meta)
 {
-	if (strlen(path) >= PATH_MAX)
-		return -ENAMETOOLONG;
-#ifdef O_TMPFILE
-	int rc = publish_unnamed(path, data, len, mode, meta);
+	platform_staged s;
+	int rc = platform_stage(path, data, len, mode, &s);
 
-	if (rc <= 0)
+	if (rc == 0) {
+		rc = platform_publish_staged(&s, path, meta);
+		platform_unstage(&s);
+		/* staged, but /proc is missing to name it: a temporary name will do */
+		if (rc != -EOPNOTSUPP)
+			return rc;
+	} else if (rc < 0) {
 		return rc;
-#endif
+	}
 	return publish_named(path, data, len, mode, meta);
 }

@@ -317,6 +317,30 @@ int platform_publish_meta(const char *path, const char *data, size_t len, int mo
 	return rc;
 }
 
+/* Windows has no unnamed files: every record is written under the lock. */
+int platform_stage(const char *path, const char *data, size_t len, int mode, platform_staged *s)
+{
+	(void)path;
+	(void)data;
+	(void)len;
+	(void)mode;
+	s->h = -1;
+	return 1;
+}
+
+int platform_publish_staged(platform_staged *s, const char *path, struct platform_filemeta *meta)
+{
+	(void)s;
+	(void)path;
+	(void)meta;
+	return -EOPNOTSUPP;
+}
+
+void platform_unstage(platform_staged *s)
+{
+	s->h = -1;
+}
+
 int platform_unlink_if(const char *path, const struct platform_fileid *id)
 {
 	HANDLE h;

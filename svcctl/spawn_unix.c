@@ -189,10 +189,10 @@ static void __attribute__((noreturn)) child_run(struct child_plan *pl)
 	const struct cli *c = pl->c;
 	char go;
 
-	/* the parent publishes our pid first; no byte means it gave up */
+	/* while the parent publishes our pid: no byte means it gave up */
+	child_signals();
 	if (pl->gofd >= 0 && read(pl->gofd, &go, 1) != 1)
 		_exit(EXIT_FAIL);
-	child_signals();
 	if (pl->detach && setsid() < 0)
 		child_fail(pl, S_SETSID);
 	if (pl->detach || c->output)

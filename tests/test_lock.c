@@ -4,9 +4,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helpers.h"
+#include "platform.h"
 #include "suites.h"
 
 static void test_lock_only(void)
@@ -201,6 +203,106 @@ static void test_dead_but_locked(void)
 	th_dir_done(&d);
 }
 
+/* Wall-clock milliseconds, as pidfile mtimes count them. */
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * A waiter writes its record before it blocks; the holder keeps the lock
+ * 300 ms (a deliberate wait: the record must be that old by then) and
+ * notes when it lets go.  The published file must date from after that
+ * moment, not from the write: other hosts judge its age.  The 50 ms margin
+ * covers the kernel's coarse file clock; a stale record is 300 ms older.
+ */
+static void test_staged_record_is_fresh(void)
+{
+	struct th_dir d;
+	struct svcctl_lock *lk;
+	struct svcctl_pidinfo info;
+	char p[PATH_MAX], c;
+	int ready[2], back[2];
+	int64_t released, mtime = 0;
+	pid_t w;
+
+	th_dir_new(&d);
+	th_path(&d, "a.pid", p);
+	CU_ASSERT_FATAL(pipe2(ready, O_CLOEXEC) == 0 && pipe2(back, O_CLOEXEC) == 0);
+	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_write_locked(p, NULL, &lk, NULL), 0);
+	w = fork();
+	if (w == 0) {
+		struct svcctl_opts o = {.timeout_ms = -1};
+		struct svcctl_lock *mine;
+
+		if (write(ready[1], "1", 1) != 1 || svcctl_pidfile_write_locked(p, &o, &mine, NULL))
+			_exit(1);
+		if (svcctl_pidfile_read(p, &info) != 0 ||
+		    write(back[1], &info.mtime_ms, sizeof(info.mtime_ms)) != sizeof(info.mtime_ms))
+			_exit(2);
+		_exit(svcctl_lock_release(mine) == 0 ? 0 : 3);
+	}
+	CU_ASSERT(read(ready[0], &c, 1) == 1);
+	usleep(300000);
+	released = wall_ms();
+	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
+	CU_ASSERT(read(back[0], &mtime, sizeof(mtime)) == sizeof(mtime));
+	CU_ASSERT_EQUAL(th_wait(w), 0);
+	CU_ASSERT(mtime >= released - 50);
+	close(ready[0]);
+	close(ready[1]);
+	close(back[0]);
+	close(back[1]);
+	CU_ASSERT_EQUAL(th_count_entries(d.path), 1);
+	th_dir_done(&d);
+}
+
+/*
+ * The library keeps our start time once read; a forked child must record
+ * its own, never its parent's.  The child is forked 20 ms (two clock ticks
+ * at 100 Hz) after the parent started, so the two start times differ.
+ */
+static void test_child_records_own_start(void)
+{
+	struct th_dir d;
+	struct svcctl_lock *lk;
+	struct svcctl_pidinfo info;
+	uint64_t ours = 0, its = 0;
+	char p[PATH_MAX], q[PATH_MAX];
+	pid_t child;
+
+	th_dir_new(&d);
+	th_path(&d, "parent.pid", p);
+	th_path(&d, "child.pid", q);
+	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_write_locked(p, NULL, &lk, NULL), 0);
+	CU_ASSERT_EQUAL(svcctl_pidfile_read(p, &info), 0);
+	CU_ASSERT_EQUAL(platform_proc_check(getpid(), &ours), PLATFORM_PROC_ALIVE);
+	CU_ASSERT_EQUAL(info.start, ours);
+	usleep(20000);
+	child = fork();
+	if (child == 0) {
+		struct svcctl_lock *mine;
+
+		if (svcctl_pidfile_write_locked(q, NULL, &mine, NULL) != 0)
+			_exit(1);
+		for (;;)
+			pause(); /* alive while the parent reads what it recorded */
+	}
+	for (int i = 0; i < 1000 && svcctl_pidfile_read(q, &info) != 0; i++)
+		usleep(10000); /* bounded (10 s): the child publishes at once */
+	CU_ASSERT_EQUAL(platform_proc_check(child, &its), PLATFORM_PROC_ALIVE);
+	CU_ASSERT_NOT_EQUAL(its, ours);
+	CU_ASSERT_EQUAL(info.pid, child);
+	CU_ASSERT_EQUAL(info.start, its);
+	CU_ASSERT_EQUAL(svcctl_pidfile_state(q, NULL, &info), SVCCTL_RUNNING);
+	th_kill(child);
+	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
+	th_dir_done(&d);
+}
+
 CU_pSuite test_lock_suite(void)
 {
 	static const struct th_case cases[] = {
@@ -209,6 +311,8 @@ CU_pSuite test_lock_suite(void)
 	    {"timed waiter wakes when the holder releases", test_handoff_timed},
 	    {"blocking waiter wakes when the holder releases", test_handoff_forever},
 	    {"dead pid under an inherited lock is dead-locked", test_dead_but_locked},
+	    {"a record written before the wait is published fresh", test_staged_record_is_fresh},
+	    {"a forked child records its own start time", test_child_records_own_start},
 	    {NULL, NULL}};
 
 	return th_add_suite("lock", cases);
