@@ -69,13 +69,13 @@ static int credentials(struct etcd_conn *c, const struct svcctl_opts *o)
 	return rc;
 }
 
-int etcd_conn_open(struct etcd_conn *c, const char *url, int allow_empty_key,
-		   const struct svcctl_opts *opts)
+int svcctl__etcd_conn_open(struct etcd_conn *c, const char *url, int allow_empty_key,
+			   const struct svcctl_opts *opts)
 {
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	rc = svcctl_etcd_url_parse(url, allow_empty_key, &c->url);
+	rc = svcctl__etcd_url_parse(url, allow_empty_key, &c->url);
 	if (rc < 0)
 		return rc;
 	c->request_ms =
@@ -84,7 +84,7 @@ int etcd_conn_open(struct etcd_conn *c, const char *url, int allow_empty_key,
 	c->curl = curl_easy_init();
 	rc = c->curl ? credentials(c, opts) : -ENOMEM;
 	if (rc < 0)
-		etcd_conn_close(c);
+		svcctl__etcd_conn_close(c);
 	return rc;
 }
 
@@ -98,7 +98,7 @@ static char *dup_or_null(const char *s, int *failed)
 	return d;
 }
 
-int etcd_conn_dup(struct etcd_conn *dst, const struct etcd_conn *src)
+int svcctl__etcd_conn_dup(struct etcd_conn *dst, const struct etcd_conn *src)
 {
 	int failed = 0;
 
@@ -111,13 +111,13 @@ int etcd_conn_dup(struct etcd_conn *dst, const struct etcd_conn *src)
 	dst->password = dup_or_null(src->password, &failed);
 	dst->token = dup_or_null(src->token, &failed);
 	if (failed || dst->curl == NULL) {
-		etcd_conn_close(dst);
+		svcctl__etcd_conn_close(dst);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-void etcd_conn_close(struct etcd_conn *c)
+void svcctl__etcd_conn_close(struct etcd_conn *c)
 {
 	if (c->curl)
 		curl_easy_cleanup(c->curl);
@@ -132,7 +132,7 @@ void etcd_conn_close(struct etcd_conn *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int64_t etcd_conn_deadline(const struct etcd_conn *c)
+int64_t svcctl__etcd_conn_deadline(const struct etcd_conn *c)
 {
-	return platform_mono_ms() + c->request_ms;
+	return svcctl__mono_ms() + c->request_ms;
 }

@@ -23,25 +23,25 @@ struct etcd_hold {
  * the parent's (a shared socket, a thread that does not run here): the copy
  * may only be released.
  */
-int etcd_hold_inherited(const struct etcd_hold *h);
+int svcctl__etcd_hold_inherited(const struct etcd_hold *h);
 
 /*
  * Our record for opts (pidfile text, then since=<ms since the epoch> so
  * others can tell its age) into buf; its length or a negative code.
  */
-int etcd_record(const struct svcctl_opts *opts, char *buf, size_t size);
+int svcctl__etcd_record(const struct svcctl_opts *opts, char *buf, size_t size);
 
 /* The holder's record, token and lease from kv into *info (state running). */
-void etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info);
+void svcctl__etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info);
 
 /* Seconds-granular time left on lease, in ms; -1 when etcd cannot tell. */
-int64_t etcd_lease_ttl(struct etcd_conn *c, int64_t lease);
+int64_t svcctl__etcd_lease_ttl(struct etcd_conn *c, int64_t lease);
 
 /*
  * Read key into *kv: 1 present, 0 absent, or a negative code; bounded by
  * deadline.
  */
-int etcd_get(struct etcd_conn *c, const char *key, int64_t deadline, struct etcd_kv *kv);
+int svcctl__etcd_get(struct etcd_conn *c, const char *key, int64_t deadline, struct etcd_kv *kv);
 
 /*
  * Watch the hold's key for a delete from revision from on (so no delete
@@ -49,6 +49,6 @@ int etcd_get(struct etcd_conn *c, const char *key, int64_t deadline, struct etcd
  * until (0: no limit).  1 woken (a delete, a cancel or a compaction), 0
  * the cap passed, or a negative code.
  */
-int etcd_wait_delete(struct etcd_hold *h, int64_t from, int64_t until);
+int svcctl__etcd_wait_delete(struct etcd_hold *h, int64_t from, int64_t until);
 
 #endif /* SVCCTL_ETCD_HOLD_H */

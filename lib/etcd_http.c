@@ -53,7 +53,7 @@ static void deliver(struct xfer *x, const char *s, size_t len)
 		return;
 	}
 	x->got++;
-	x->stop = etcd_answer_error(o);
+	x->stop = svcctl__etcd_answer_error(o);
 	if (x->stop == 0)
 		x->stop = x->fn(o, x->arg);
 	json_object_put(o);
@@ -215,7 +215,8 @@ static int authenticate(struct etcd_conn *c, int ep, int64_t timeout_ms)
 {
 	char body[ETCD_BODY_MAX];
 	struct json_object *o = NULL, *t;
-	int rc = etcd_body_auth(body, sizeof(body), c->user, c->password ? c->password : "");
+	int rc =
+	    svcctl__etcd_body_auth(body, sizeof(body), c->user, c->password ? c->password : "");
 
 	if (rc < 0)
 		return rc;
@@ -240,13 +241,13 @@ static int64_t share(int64_t left, int remaining)
 	return t;
 }
 
-int etcd_stream(struct etcd_conn *c, const char *path, const char *body, int64_t deadline,
-		etcd_msg_fn fn, void *arg)
+int svcctl__etcd_stream(struct etcd_conn *c, const char *path, const char *body, int64_t deadline,
+			etcd_msg_fn fn, void *arg)
 {
 	int retried_auth = 0, rc = SVCCTL_E_UNREACHABLE;
 
 	for (int i = 0; i < c->url.n;) {
-		int64_t left = deadline - platform_mono_ms();
+		int64_t left = deadline - svcctl__mono_ms();
 		int ep = (c->cur + i) % c->url.n;
 
 		if (left <= 0)
@@ -273,13 +274,13 @@ int etcd_stream(struct etcd_conn *c, const char *path, const char *body, int64_t
 	return rc;
 }
 
-int etcd_call(struct etcd_conn *c, const char *path, const char *body, int64_t deadline,
-	      struct json_object **out)
+int svcctl__etcd_call(struct etcd_conn *c, const char *path, const char *body, int64_t deadline,
+		      struct json_object **out)
 {
 	int rc;
 
 	*out = NULL;
-	rc = etcd_stream(c, path, body, deadline, keep_first, out);
+	rc = svcctl__etcd_stream(c, path, body, deadline, keep_first, out);
 	if (rc < 0) {
 		json_object_put(*out);
 		*out = NULL;

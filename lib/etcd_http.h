@@ -24,16 +24,16 @@ struct etcd_conn {
  * Parse url and take the credentials from opts, else the environment
  * (SVCCTL_ETCD_*); the password file is read here.  0 or a negative code.
  */
-int etcd_conn_open(struct etcd_conn *c, const char *url, int allow_empty_key,
-		   const struct svcctl_opts *opts);
+int svcctl__etcd_conn_open(struct etcd_conn *c, const char *url, int allow_empty_key,
+			   const struct svcctl_opts *opts);
 
 /* A second connection to the same cluster with the same credentials. */
-int etcd_conn_dup(struct etcd_conn *dst, const struct etcd_conn *src);
+int svcctl__etcd_conn_dup(struct etcd_conn *dst, const struct etcd_conn *src);
 
-void etcd_conn_close(struct etcd_conn *c);
+void svcctl__etcd_conn_close(struct etcd_conn *c);
 
 /* A deadline on the monotonic clock for a request outside a lease. */
-int64_t etcd_conn_deadline(const struct etcd_conn *c);
+int64_t svcctl__etcd_conn_deadline(const struct etcd_conn *c);
 
 /* Called with each JSON object of an answer; non-zero stops the transfer. */
 typedef int (*etcd_msg_fn)(struct json_object *o, void *arg);
@@ -45,14 +45,14 @@ typedef int (*etcd_msg_fn)(struct json_object *o, void *arg);
  * (or the deadline passed once at least one object came), or a negative
  * code: SVCCTL_E_UNREACHABLE, SVCCTL_E_AUTH, ...
  */
-int etcd_stream(struct etcd_conn *c, const char *path, const char *body, int64_t deadline,
-		etcd_msg_fn fn, void *arg);
+int svcctl__etcd_stream(struct etcd_conn *c, const char *path, const char *body, int64_t deadline,
+			etcd_msg_fn fn, void *arg);
 
 /*
  * A unary call: *out gets the answer (json_object_put() it), or a negative
  * code, the answer's own error included.
  */
-int etcd_call(struct etcd_conn *c, const char *path, const char *body, int64_t deadline,
-	      struct json_object **out);
+int svcctl__etcd_call(struct etcd_conn *c, const char *path, const char *body, int64_t deadline,
+		      struct json_object **out);
 
 #endif /* SVCCTL_ETCD_HTTP_H */

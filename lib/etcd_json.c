@@ -9,7 +9,7 @@
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-void etcd_b64_encode(const void *in, size_t len, char *out)
+void svcctl__etcd_b64_encode(const void *in, size_t len, char *out)
 {
 	const unsigned char *p = in;
 	size_t i = 0;
@@ -42,7 +42,7 @@ static int b64_digit(char c)
 	return at ? (int)(at - b64) : -1;
 }
 
-int etcd_b64_decode(const char *s, char *out, size_t cap)
+int svcctl__etcd_b64_decode(const char *s, char *out, size_t cap)
 {
 	size_t n = 0, len = strlen(s);
 	unsigned acc = 0;
@@ -67,7 +67,7 @@ int etcd_b64_decode(const char *s, char *out, size_t cap)
 	return (int)n;
 }
 
-int etcd_get_i64(struct json_object *o, const char *field, int64_t *v)
+int svcctl__etcd_get_i64(struct json_object *o, const char *field, int64_t *v)
 {
 	struct json_object *f;
 	const char *s;
@@ -85,7 +85,7 @@ int etcd_get_i64(struct json_object *o, const char *field, int64_t *v)
 		return -EPROTO;
 	s = json_object_get_string(f);
 	neg = s[0] == '-';
-	if (svcctl_parse_u64(s + neg, strlen(s + neg), (uint64_t)INT64_MAX, &u) < 0)
+	if (svcctl__parse_u64(s + neg, strlen(s + neg), (uint64_t)INT64_MAX, &u) < 0)
 		return -EPROTO;
 	*v = neg ? -(int64_t)u : (int64_t)u;
 	return 0;
@@ -97,14 +97,14 @@ static int fit(int len, size_t n)
 	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : len;
 }
 
-int etcd_body_grant(char *buf, size_t n, int64_t ttl_s, int64_t id)
+int svcctl__etcd_body_grant(char *buf, size_t n, int64_t ttl_s, int64_t id)
 {
 	return fit(
 	    snprintf(buf, n, "{\"TTL\":\"%lld\",\"ID\":\"%lld\"}", (long long)ttl_s, (long long)id),
 	    n);
 }
 
-int etcd_body_id(char *buf, size_t n, int64_t id)
+int svcctl__etcd_body_id(char *buf, size_t n, int64_t id)
 {
 	return fit(snprintf(buf, n, "{\"ID\":\"%lld\"}", (long long)id), n);
 }
@@ -119,32 +119,32 @@ static void prefix_end(const char *key, char *out)
 	while (len > 0 && (unsigned char)end[len - 1] == 0xff)
 		len--;
 	if (len == 0) {
-		etcd_b64_encode("", 1, out);
+		svcctl__etcd_b64_encode("", 1, out);
 		return;
 	}
 	end[len - 1] = (char)((unsigned char)end[len - 1] + 1);
-	etcd_b64_encode(end, len, out);
+	svcctl__etcd_b64_encode(end, len, out);
 }
 
-int etcd_body_range(char *buf, size_t n, const char *key, int prefix)
+int svcctl__etcd_body_range(char *buf, size_t n, const char *key, int prefix)
 {
 	char k[ETCD_KEY_MAX * 2], e[ETCD_KEY_MAX * 2];
 
-	etcd_b64_encode(key, strlen(key), k);
+	svcctl__etcd_b64_encode(key, strlen(key), k);
 	if (!prefix)
 		return fit(snprintf(buf, n, "{\"key\":\"%s\"}", k), n);
 	prefix_end(key, e);
 	/* an empty prefix is the key "\0" up to the end: every key */
 	if (key[0] == '\0')
-		etcd_b64_encode("", 1, k);
+		svcctl__etcd_b64_encode("", 1, k);
 	return fit(snprintf(buf, n, "{\"key\":\"%s\",\"range_end\":\"%s\"}", k, e), n);
 }
 
-int etcd_body_watch(char *buf, size_t n, const char *key, int64_t start_rev)
+int svcctl__etcd_body_watch(char *buf, size_t n, const char *key, int64_t start_rev)
 {
 	char k[ETCD_KEY_MAX * 2];
 
-	etcd_b64_encode(key, strlen(key), k);
+	svcctl__etcd_b64_encode(key, strlen(key), k);
 	return fit(snprintf(buf, n,
 			    "{\"create_request\":{\"key\":\"%s\",\"start_revision\":\"%lld\","
 			    "\"filters\":[\"NOPUT\"]}}",
@@ -152,7 +152,7 @@ int etcd_body_watch(char *buf, size_t n, const char *key, int64_t start_rev)
 		   n);
 }
 
-int etcd_body_auth(char *buf, size_t n, const char *user, const char *password)
+int svcctl__etcd_body_auth(char *buf, size_t n, const char *user, const char *password)
 {
 	struct json_object *o = json_object_new_object();
 	int rc;
@@ -167,15 +167,15 @@ int etcd_body_auth(char *buf, size_t n, const char *user, const char *password)
 	return rc;
 }
 
-int etcd_body_txn(char *buf, size_t n, const char *key, const char *value, size_t vlen,
-		  int64_t lease, int64_t expect)
+int svcctl__etcd_body_txn(char *buf, size_t n, const char *key, const char *value, size_t vlen,
+			  int64_t lease, int64_t expect)
 {
 	char k[ETCD_KEY_MAX * 2], v[ETCD_VALUE_MAX * 2];
 
 	if (vlen > ETCD_VALUE_MAX)
 		return -ENAMETOOLONG;
-	etcd_b64_encode(key, strlen(key), k);
-	etcd_b64_encode(value, vlen, v);
+	svcctl__etcd_b64_encode(key, strlen(key), k);
+	svcctl__etcd_b64_encode(value, vlen, v);
 	return fit(snprintf(buf, n,
 			    "{\"compare\":[{\"key\":\"%s\",\"target\":\"CREATE\",\"result\":"
 			    "\"EQUAL\",\"create_revision\":\"%lld\"}],"
@@ -216,7 +216,7 @@ static int error_code(int64_t grpc, const char *m)
 	return -EPROTO;
 }
 
-int etcd_answer_error(struct json_object *o)
+int svcctl__etcd_answer_error(struct json_object *o)
 {
 	struct json_object *e, *m;
 	int64_t grpc = 0;
@@ -226,11 +226,11 @@ int etcd_answer_error(struct json_object *o)
 		return 0;
 	if (json_object_is_type(e, json_type_object)) {
 		/* a streamed answer: {"error": {"grpc_code": N, "message": "..."}} */
-		etcd_get_i64(e, "grpc_code", &grpc);
+		svcctl__etcd_get_i64(e, "grpc_code", &grpc);
 		if (json_object_object_get_ex(e, "message", &m))
 			text = json_object_get_string(m);
 	} else {
-		etcd_get_i64(o, "code", &grpc);
+		svcctl__etcd_get_i64(o, "code", &grpc);
 		text = json_object_get_string(e);
 	}
 	return error_code(grpc, text ? text : "");
@@ -243,7 +243,7 @@ static int get_b64(struct json_object *o, const char *field, char *out, size_t c
 	int n = 0;
 
 	if (json_object_object_get_ex(o, field, &f)) {
-		n = etcd_b64_decode(json_object_get_string(f), out, cap - 1);
+		n = svcctl__etcd_b64_decode(json_object_get_string(f), out, cap - 1);
 		if (n < 0)
 			return -EPROTO;
 	}
@@ -253,29 +253,30 @@ static int get_b64(struct json_object *o, const char *field, char *out, size_t c
 	return 0;
 }
 
-int etcd_parse_kv(struct json_object *o, struct etcd_kv *kv)
+int svcctl__etcd_parse_kv(struct json_object *o, struct etcd_kv *kv)
 {
 	memset(kv, 0, sizeof(*kv));
 	if (get_b64(o, "key", kv->key, sizeof(kv->key), NULL) < 0 ||
 	    get_b64(o, "value", kv->value, sizeof(kv->value), &kv->value_len) < 0 ||
-	    etcd_get_i64(o, "create_revision", &kv->create_rev) < 0 ||
-	    etcd_get_i64(o, "mod_revision", &kv->mod_rev) < 0 ||
-	    etcd_get_i64(o, "lease", &kv->lease) < 0)
+	    svcctl__etcd_get_i64(o, "create_revision", &kv->create_rev) < 0 ||
+	    svcctl__etcd_get_i64(o, "mod_revision", &kv->mod_rev) < 0 ||
+	    svcctl__etcd_get_i64(o, "lease", &kv->lease) < 0)
 		return -EPROTO;
 	return 0;
 }
 
-int etcd_range_kv(struct json_object *range, size_t i, struct etcd_kv *kv)
+int svcctl__etcd_range_kv(struct json_object *range, size_t i, struct etcd_kv *kv)
 {
 	struct json_object *kvs;
 
 	if (!json_object_object_get_ex(range, "kvs", &kvs) ||
 	    !json_object_is_type(kvs, json_type_array) || json_object_array_length(kvs) <= i)
 		return 0;
-	return etcd_parse_kv(json_object_array_get_idx(kvs, i), kv) < 0 ? -EPROTO : 1;
+	return svcctl__etcd_parse_kv(json_object_array_get_idx(kvs, i), kv) < 0 ? -EPROTO : 1;
 }
 
-int etcd_parse_txn(struct json_object *o, int *ok, int64_t *rev, struct etcd_kv *kv, int *have_kv)
+int svcctl__etcd_parse_txn(struct json_object *o, int *ok, int64_t *rev, struct etcd_kv *kv,
+			   int *have_kv)
 {
 	struct json_object *f, *hdr = NULL, *resp, *range;
 
@@ -285,7 +286,7 @@ int etcd_parse_txn(struct json_object *o, int *ok, int64_t *rev, struct etcd_kv 
 	if (json_object_object_get_ex(o, "succeeded", &f))
 		*ok = json_object_get_boolean(f);
 	json_object_object_get_ex(o, "header", &hdr);
-	if (etcd_get_i64(hdr, "revision", rev) < 0 || *rev <= 0)
+	if (svcctl__etcd_get_i64(hdr, "revision", rev) < 0 || *rev <= 0)
 		return -EPROTO;
 	if (*ok || !json_object_object_get_ex(o, "responses", &resp) ||
 	    !json_object_is_type(resp, json_type_array) || json_object_array_length(resp) == 0)
@@ -293,26 +294,26 @@ int etcd_parse_txn(struct json_object *o, int *ok, int64_t *rev, struct etcd_kv 
 	if (!json_object_object_get_ex(json_object_array_get_idx(resp, 0), "response_range",
 				       &range))
 		return -EPROTO;
-	*have_kv = etcd_range_kv(range, 0, kv);
+	*have_kv = svcctl__etcd_range_kv(range, 0, kv);
 	return *have_kv < 0 ? *have_kv : 0;
 }
 
-struct json_object *etcd_result(struct json_object *o)
+struct json_object *svcctl__etcd_result(struct json_object *o)
 {
 	struct json_object *r;
 
 	return json_object_object_get_ex(o, "result", &r) ? r : o;
 }
 
-int etcd_watch_event(struct json_object *o)
+int svcctl__etcd_watch_event(struct json_object *o)
 {
-	struct json_object *r = etcd_result(o), *f, *events;
+	struct json_object *r = svcctl__etcd_result(o), *f, *events;
 	int64_t compact = 0;
-	int rc = etcd_answer_error(o);
+	int rc = svcctl__etcd_answer_error(o);
 
 	if (rc < 0)
 		return rc;
-	etcd_get_i64(r, "compact_revision", &compact);
+	svcctl__etcd_get_i64(r, "compact_revision", &compact);
 	if (compact > 0 ||
 	    (json_object_object_get_ex(r, "canceled", &f) && json_object_get_boolean(f)))
 		return 1;

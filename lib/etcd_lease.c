@@ -39,11 +39,11 @@ static int keepalive(struct etcd_lease *l, int64_t until, int64_t *ttl_ms)
 	int64_t ttl = 0;
 	int rc;
 
-	etcd_body_id(body, sizeof(body), l->id);
-	rc = etcd_call(&l->conn, "/v3/lease/keepalive", body, until, &o);
+	svcctl__etcd_body_id(body, sizeof(body), l->id);
+	rc = svcctl__etcd_call(&l->conn, "/v3/lease/keepalive", body, until, &o);
 	if (rc < 0)
 		return rc;
-	rc = etcd_get_i64(etcd_result(o), "TTL", &ttl);
+	rc = svcctl__etcd_get_i64(svcctl__etcd_result(o), "TTL", &ttl);
 	json_object_put(o);
 	if (rc < 0)
 		return rc;
@@ -62,7 +62,7 @@ static void renewed(struct etcd_lease *l, int rc, int64_t sent, int64_t ttl_ms)
 	} else if (rc == SVCCTL_E_LOST || rc == SVCCTL_E_AUTH) {
 		mark_lost(l);
 	} else {
-		l->retry_at = platform_mono_ms() + RETRY_MS;
+		l->retry_at = svcctl__mono_ms() + RETRY_MS;
 	}
 	l->last_rc = rc;
 }
@@ -74,7 +74,7 @@ static void *keepalive_main(void *arg)
 
 	pthread_mutex_lock(&l->mu);
 	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE) && !l->lost) {
-		int64_t now = platform_mono_ms(), lost_at = l->deadline - l->ttl_ms / 4;
+		int64_t now = svcctl__mono_ms(), lost_at = l->deadline - l->ttl_ms / 4;
 		int64_t next = l->sent + l->ttl_ms / 3, sent, until, ttl_ms = 0;
 		unsigned asked = l->asked;
 		int rc;
@@ -90,8 +90,8 @@ static void *keepalive_main(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&l->mu);
-		sent = platform_mono_ms();
-		until = etcd_conn_deadline(&l->conn);
+		sent = svcctl__mono_ms();
+		until = svcctl__etcd_conn_deadline(&l->conn);
 		/* capped at the loss time, and at a request's bound so a retry comes */
 		rc = keepalive(l, until < lost_at ? until : lost_at, &ttl_ms);
 		pthread_mutex_lock(&l->mu);
@@ -108,15 +108,16 @@ static int grant(struct etcd_lease *l, int64_t ttl_ms, int64_t id)
 {
 	char body[128];
 	struct json_object *o;
-	int64_t ttl = 0, t0 = platform_mono_ms();
+	int64_t ttl = 0, t0 = svcctl__mono_ms();
 	int rc;
 
-	etcd_body_grant(body, sizeof(body), ttl_ms < 1000 ? 1 : (ttl_ms + 999) / 1000, id);
-	rc = etcd_call(&l->conn, "/v3/lease/grant", body, etcd_conn_deadline(&l->conn), &o);
+	svcctl__etcd_body_grant(body, sizeof(body), ttl_ms < 1000 ? 1 : (ttl_ms + 999) / 1000, id);
+	rc = svcctl__etcd_call(&l->conn, "/v3/lease/grant", body,
+			       svcctl__etcd_conn_deadline(&l->conn), &o);
 	if (rc < 0)
 		return rc;
-	if (etcd_get_i64(o, "ID", &l->id) < 0 || etcd_get_i64(o, "TTL", &ttl) < 0 || ttl <= 0 ||
-	    l->id == 0)
+	if (svcctl__etcd_get_i64(o, "ID", &l->id) < 0 || svcctl__etcd_get_i64(o, "TTL", &ttl) < 0 ||
+	    ttl <= 0 || l->id == 0)
 		rc = -EPROTO;
 	json_object_put(o);
 	l->ttl_ms = ttl * 1000;
@@ -147,21 +148,22 @@ static void sync_free(struct etcd_lease *l)
 	close(l->pipe[1]);
 	pthread_cond_destroy(&l->cv);
 	pthread_mutex_destroy(&l->mu);
-	etcd_conn_close(&l->conn);
+	svcctl__etcd_conn_close(&l->conn);
 }
 
-int etcd_lease_start(struct etcd_lease *l, const struct etcd_conn *c, int64_t ttl_ms, int64_t id)
+int svcctl__etcd_lease_start(struct etcd_lease *l, const struct etcd_conn *c, int64_t ttl_ms,
+			     int64_t id)
 {
 	int rc;
 
 	memset(l, 0, sizeof(*l));
-	rc = etcd_conn_dup(&l->conn, c);
+	rc = svcctl__etcd_conn_dup(&l->conn, c);
 	if (rc < 0)
 		return rc;
 	l->conn.cancel = &l->stop;
 	rc = sync_init(l);
 	if (rc < 0) {
-		etcd_conn_close(&l->conn);
+		svcctl__etcd_conn_close(&l->conn);
 		return rc;
 	}
 	rc = grant(l, ttl_ms, id);
@@ -171,14 +173,14 @@ int etcd_lease_start(struct etcd_lease *l, const struct etcd_conn *c, int64_t tt
 	}
 	if (rc < 0) {
 		if (l->id)
-			etcd_lease_end(l); /* revoke what was granted */
+			svcctl__etcd_lease_end(l); /* revoke what was granted */
 		else
 			sync_free(l);
 	}
 	return rc;
 }
 
-int etcd_lease_renew(struct etcd_lease *l)
+int svcctl__etcd_lease_renew(struct etcd_lease *l)
 {
 	unsigned want;
 	int rc;
@@ -193,7 +195,7 @@ int etcd_lease_renew(struct etcd_lease *l)
 	return rc;
 }
 
-int etcd_lease_is_lost(struct etcd_lease *l)
+int svcctl__etcd_lease_is_lost(struct etcd_lease *l)
 {
 	int lost;
 
@@ -203,29 +205,29 @@ int etcd_lease_is_lost(struct etcd_lease *l)
 	return lost;
 }
 
-int64_t etcd_lease_left(struct etcd_lease *l)
+int64_t svcctl__etcd_lease_left(struct etcd_lease *l)
 {
 	int64_t left;
 
 	pthread_mutex_lock(&l->mu);
-	left = l->lost ? 0 : l->deadline - platform_mono_ms();
+	left = l->lost ? 0 : l->deadline - svcctl__mono_ms();
 	pthread_mutex_unlock(&l->mu);
 	return left > 0 ? left : 0;
 }
 
-int etcd_revoke(struct etcd_conn *c, int64_t lease, int64_t deadline)
+int svcctl__etcd_revoke(struct etcd_conn *c, int64_t lease, int64_t deadline)
 {
 	char body[64];
 	struct json_object *o;
 	int rc;
 
-	etcd_body_id(body, sizeof(body), lease);
-	rc = etcd_call(c, "/v3/lease/revoke", body, deadline, &o);
+	svcctl__etcd_body_id(body, sizeof(body), lease);
+	rc = svcctl__etcd_call(c, "/v3/lease/revoke", body, deadline, &o);
 	json_object_put(o);
 	return rc;
 }
 
-int etcd_lease_end(struct etcd_lease *l)
+int svcctl__etcd_lease_end(struct etcd_lease *l)
 {
 	int64_t bound;
 	int rc;
@@ -238,15 +240,16 @@ int etcd_lease_end(struct etcd_lease *l)
 	if (l->running)
 		pthread_join(l->thread, NULL);
 	l->conn.cancel = NULL;
-	bound = etcd_conn_deadline(&l->conn);
+	bound = svcctl__etcd_conn_deadline(&l->conn);
 	/* never past the deadline: the server drops the lease then anyway */
-	rc = l->lost ? SVCCTL_E_LOST
-		     : etcd_revoke(&l->conn, l->id, l->deadline < bound ? l->deadline : bound);
+	rc = l->lost
+		 ? SVCCTL_E_LOST
+		 : svcctl__etcd_revoke(&l->conn, l->id, l->deadline < bound ? l->deadline : bound);
 	sync_free(l);
 	return rc;
 }
 
-void etcd_lease_forget(struct etcd_lease *l)
+void svcctl__etcd_lease_forget(struct etcd_lease *l)
 {
 	/* the parent's connection and thread state stay untouched */
 	close(l->pipe[0]);

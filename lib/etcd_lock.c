@@ -16,8 +16,8 @@
 /* The deadline of a request made while holding: the lease's, or sooner. */
 static int64_t hold_deadline(struct etcd_hold *h)
 {
-	int64_t d = etcd_conn_deadline(&h->conn),
-		lease = platform_mono_ms() + etcd_lease_left(&h->lease);
+	int64_t d = svcctl__etcd_conn_deadline(&h->conn),
+		lease = svcctl__mono_ms() + svcctl__etcd_lease_left(&h->lease);
 
 	return lease < d ? lease : d;
 }
@@ -32,15 +32,15 @@ static int txn(struct etcd_hold *h, const char *value, int len, int64_t expect, 
 {
 	char body[ETCD_BODY_MAX];
 	struct json_object *o;
-	int ok, rc = etcd_body_txn(body, sizeof(body), h->conn.url.key, value, (size_t)len,
-				   h->lease.id, expect);
+	int ok, rc = svcctl__etcd_body_txn(body, sizeof(body), h->conn.url.key, value, (size_t)len,
+					   h->lease.id, expect);
 
 	if (rc < 0)
 		return rc;
-	rc = etcd_call(&h->conn, "/v3/kv/txn", body, hold_deadline(h), &o);
+	rc = svcctl__etcd_call(&h->conn, "/v3/kv/txn", body, hold_deadline(h), &o);
 	if (rc < 0)
 		return rc;
-	rc = etcd_parse_txn(o, &ok, rev, kv, have_kv);
+	rc = svcctl__etcd_parse_txn(o, &ok, rev, kv, have_kv);
 	json_object_put(o);
 	return rc < 0 ? rc : ok;
 }
@@ -49,20 +49,20 @@ static int txn(struct etcd_hold *h, const char *value, int len, int64_t expect, 
 static int on_watch(struct json_object *o, void *arg)
 {
 	(void)arg;
-	return etcd_watch_event(o);
+	return svcctl__etcd_watch_event(o);
 }
 
-int etcd_wait_delete(struct etcd_hold *h, int64_t from, int64_t until)
+int svcctl__etcd_wait_delete(struct etcd_hold *h, int64_t from, int64_t until)
 {
 	char body[ETCD_BODY_MAX];
-	int64_t end = platform_mono_ms() + WATCH_CAP_MS;
-	int rc = etcd_body_watch(body, sizeof(body), h->conn.url.key, from);
+	int64_t end = svcctl__mono_ms() + WATCH_CAP_MS;
+	int rc = svcctl__etcd_body_watch(body, sizeof(body), h->conn.url.key, from);
 
 	if (rc < 0)
 		return rc;
 	if (until && until < end)
 		end = until;
-	return etcd_stream(&h->conn, "/v3/watch", body, end, on_watch, NULL);
+	return svcctl__etcd_stream(&h->conn, "/v3/watch", body, end, on_watch, NULL);
 }
 
 /* A busy answer: the holder from kv (and its lease's time left) into *holder. */
@@ -74,12 +74,12 @@ static int busy(struct etcd_hold *h, const struct etcd_kv *kv, int have_kv,
 	memset(&info, 0, sizeof(info));
 	info.ttl_ms = -1;
 	if (have_kv) {
-		etcd_kv_info(kv, &info);
-		info.ttl_ms = etcd_lease_ttl(&h->conn, kv->lease);
+		svcctl__etcd_kv_info(kv, &info);
+		info.ttl_ms = svcctl__etcd_lease_ttl(&h->conn, kv->lease);
 	}
 	if (holder)
 		*holder = info;
-	return svcctl_busy_code(&info, o, code);
+	return svcctl__busy_code(&info, o, code);
 }
 
 /*
@@ -90,11 +90,11 @@ static int ensure_lease(struct etcd_hold *h)
 {
 	int rc;
 
-	if (h->leased && !etcd_lease_is_lost(&h->lease))
+	if (h->leased && !svcctl__etcd_lease_is_lost(&h->lease))
 		return 0;
 	if (h->leased)
-		etcd_lease_end(&h->lease);
-	rc = etcd_lease_start(&h->lease, &h->conn, h->ttl_ms, h->want_id);
+		svcctl__etcd_lease_end(&h->lease);
+	rc = svcctl__etcd_lease_start(&h->lease, &h->conn, h->ttl_ms, h->want_id);
 	h->leased = rc == 0;
 	return rc;
 }
@@ -121,9 +121,9 @@ static int try_once(struct etcd_hold *h, const char *value, int len, int64_t *re
 /* Pause a waiter while etcd is away (no event will come), never past until. */
 static void pause_outage(int64_t until)
 {
-	int64_t left = until ? until - platform_mono_ms() : OUTAGE_RETRY_MS;
+	int64_t left = until ? until - svcctl__mono_ms() : OUTAGE_RETRY_MS;
 
-	platform_sleep_ms(left < OUTAGE_RETRY_MS ? (left > 0 ? (int)left : 0) : OUTAGE_RETRY_MS);
+	svcctl__sleep_ms(left < OUTAGE_RETRY_MS ? (left > 0 ? (int)left : 0) : OUTAGE_RETRY_MS);
 }
 
 /*
@@ -135,7 +135,7 @@ static int contend(struct etcd_hold *h, const char *value, int len, const struct
 		   struct svcctl_pidinfo *holder)
 {
 	int64_t timeout = o ? o->timeout_ms : 0, rev = 0;
-	int64_t until = timeout > 0 ? platform_mono_ms() + timeout : 0;
+	int64_t until = timeout > 0 ? svcctl__mono_ms() + timeout : 0;
 	struct etcd_kv kv;
 	int have_kv = 0, rc;
 
@@ -144,7 +144,7 @@ static int contend(struct etcd_hold *h, const char *value, int len, const struct
 
 		if (rc < 0 && !transient)
 			return rc;
-		if (timeout == 0 || (until && platform_mono_ms() >= until))
+		if (timeout == 0 || (until && svcctl__mono_ms() >= until))
 			return rc < 0 ? rc
 				      : busy(h, &kv, have_kv, o, holder,
 					     timeout ? SVCCTL_E_TIMEOUT : SVCCTL_E_BUSY);
@@ -152,7 +152,7 @@ static int contend(struct etcd_hold *h, const char *value, int len, const struct
 			pause_outage(until);
 			continue;
 		}
-		rc = etcd_wait_delete(h, rev + 1, until);
+		rc = svcctl__etcd_wait_delete(h, rev + 1, until);
 		if (rc < 0 && rc != SVCCTL_E_UNREACHABLE && rc != SVCCTL_E_LOST)
 			return rc; /* an unreachable etcd is the next try's to say */
 	}
@@ -163,12 +163,12 @@ static int contend(struct etcd_hold *h, const char *value, int len, const struct
 /* Free a hold whose lease is ended (or was never started). */
 static void hold_free(struct etcd_hold *h)
 {
-	etcd_conn_close(&h->conn);
+	svcctl__etcd_conn_close(&h->conn);
 	free(h);
 }
 
-int svcctl_etcd_acquire_id(const char *url, const struct svcctl_opts *opts, int64_t lease_id,
-			   struct etcd_hold **out, struct svcctl_pidinfo *holder)
+int svcctl__etcd_acquire_id(const char *url, const struct svcctl_opts *opts, int64_t lease_id,
+			    struct etcd_hold **out, struct svcctl_pidinfo *holder)
 {
 	char value[ETCD_VALUE_MAX];
 	struct etcd_hold *h = calloc(1, sizeof(*h));
@@ -179,87 +179,89 @@ int svcctl_etcd_acquire_id(const char *url, const struct svcctl_opts *opts, int6
 		return -ENOMEM;
 	h->ttl_ms = opts && opts->stale_age_ms > 0 ? opts->stale_age_ms : SVCCTL_ETCD_TTL_MS;
 	h->want_id = lease_id;
-	rc = etcd_conn_open(&h->conn, url, 0, opts);
-	len = rc < 0 ? rc : etcd_record(opts, value, sizeof(value));
+	rc = svcctl__etcd_conn_open(&h->conn, url, 0, opts);
+	len = rc < 0 ? rc : svcctl__etcd_record(opts, value, sizeof(value));
 	/* the first grant says at once whether etcd can be reached at all */
 	rc = len < 0 ? len : ensure_lease(h);
 	if (rc == 0)
 		rc = contend(h, value, len, opts, holder);
 	if (rc < 0) {
 		if (h->leased)
-			etcd_lease_end(
+			svcctl__etcd_lease_end(
 			    &h->lease); /* revoke: a put whose answer was lost goes too */
 		hold_free(h);
 		return rc;
 	}
-	h->owner = platform_self_pid();
+	h->owner = svcctl__self_pid();
 	*out = h;
 	return 0;
 }
 
-int svcctl_etcd_acquire(const char *url, const struct svcctl_opts *opts, struct etcd_hold **out,
-			struct svcctl_pidinfo *holder)
+int svcctl__etcd_acquire(const char *url, const struct svcctl_opts *opts, struct etcd_hold **out,
+			 struct svcctl_pidinfo *holder)
 {
-	return svcctl_etcd_acquire_id(url, opts, 0, out, holder);
+	return svcctl__etcd_acquire_id(url, opts, 0, out, holder);
 }
 
-int svcctl_etcd_publish(struct etcd_hold *h, const struct svcctl_opts *opts,
-			struct svcctl_pidinfo *holder)
+int svcctl__etcd_publish(struct etcd_hold *h, const struct svcctl_opts *opts,
+			 struct svcctl_pidinfo *holder)
 {
 	char value[ETCD_VALUE_MAX];
 	struct etcd_kv kv;
 	int64_t rev;
-	int have_kv, len = etcd_record(opts, value, sizeof(value)), rc;
+	int have_kv, len = svcctl__etcd_record(opts, value, sizeof(value)), rc;
 
 	if (len < 0)
 		return len;
-	if (etcd_hold_inherited(h))
+	if (svcctl__etcd_hold_inherited(h))
 		return -ECHILD;
-	if (etcd_lease_is_lost(&h->lease))
+	if (svcctl__etcd_lease_is_lost(&h->lease))
 		return SVCCTL_E_LOST;
 	/* only while the key is still the one we created */
 	rc = txn(h, value, len, h->token, &rev, &kv, &have_kv);
 	if (rc == 0 && holder && have_kv)
-		etcd_kv_info(&kv, holder);
+		svcctl__etcd_kv_info(&kv, holder);
 	return rc < 0 ? rc : rc == 1 ? 0 : SVCCTL_E_LOST;
 }
 
-int etcd_hold_inherited(const struct etcd_hold *h)
+int svcctl__etcd_hold_inherited(const struct etcd_hold *h)
 {
-	return h->owner != platform_self_pid();
+	return h->owner != svcctl__self_pid();
 }
 
-int svcctl_etcd_release(struct etcd_hold *h)
+int svcctl__etcd_release(struct etcd_hold *h)
 {
 	int rc;
 
-	if (etcd_hold_inherited(h)) {
+	if (svcctl__etcd_hold_inherited(h)) {
 		/* a forked child: the parent holds the key, its connection and thread */
-		etcd_lease_forget(&h->lease);
+		svcctl__etcd_lease_forget(&h->lease);
 		free(h);
 		return 0;
 	}
-	rc = etcd_lease_end(&h->lease);
+	rc = svcctl__etcd_lease_end(&h->lease);
 	hold_free(h);
 	return rc;
 }
 
-int svcctl_etcd_touch(struct etcd_hold *h)
+int svcctl__etcd_touch(struct etcd_hold *h)
 {
-	return etcd_hold_inherited(h) ? -ECHILD : etcd_lease_renew(&h->lease);
+	return svcctl__etcd_hold_inherited(h) ? -ECHILD : svcctl__etcd_lease_renew(&h->lease);
 }
 
-int64_t svcctl_etcd_token(const struct etcd_hold *h)
+int64_t svcctl__etcd_token(const struct etcd_hold *h)
 {
 	return h->token;
 }
 
-int svcctl_etcd_lost_fd(const struct etcd_hold *h)
+int svcctl__etcd_lost_fd(const struct etcd_hold *h)
 {
 	return h->lease.pipe[0];
 }
 
-int64_t svcctl_etcd_ttl_left(const struct etcd_hold *h)
+int64_t svcctl__etcd_ttl_left(const struct etcd_hold *h)
 {
-	return etcd_hold_inherited(h) ? 0 : etcd_lease_left((struct etcd_lease *)&h->lease);
+	return svcctl__etcd_hold_inherited(h)
+		   ? 0
+		   : svcctl__etcd_lease_left((struct etcd_lease *)&h->lease);
 }

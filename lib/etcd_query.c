@@ -6,14 +6,14 @@
 #include "etcd_hold.h"
 #include "internal.h"
 
-int etcd_record(const struct svcctl_opts *opts, char *buf, size_t size)
+int svcctl__etcd_record(const struct svcctl_opts *opts, char *buf, size_t size)
 {
 	struct svcctl_record r;
-	int rc = svcctl_record_prepare(&r, opts, platform_self_pid()), n;
+	int rc = svcctl__record_prepare(&r, opts, svcctl__self_pid()), n;
 
 	if (rc < 0)
 		return rc;
-	n = snprintf(buf, size, "%.*ssince=%lld\n", r.len, r.buf, (long long)platform_now_ms());
+	n = snprintf(buf, size, "%.*ssince=%lld\n", r.len, r.buf, (long long)svcctl__now_ms());
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : n;
 }
 
@@ -26,16 +26,16 @@ static int64_t record_since(const char *v)
 	if (at == NULL)
 		return 0;
 	at += 7;
-	return svcctl_parse_u64(at, strcspn(at, "\n"), INT64_MAX, &ms) < 0 ? 0 : (int64_t)ms;
+	return svcctl__parse_u64(at, strcspn(at, "\n"), INT64_MAX, &ms) < 0 ? 0 : (int64_t)ms;
 }
 
-void etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info)
+void svcctl__etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info)
 {
 	/* another host's pids may go past ours: only the format is checked */
-	if (svcctl_parse(kv->value, kv->value_len, INT32_MAX, info) < 0)
+	if (svcctl__parse(kv->value, kv->value_len, INT32_MAX, info) < 0)
 		memset(info, 0, sizeof(*info));
 	info->mtime_ms = record_since(kv->value);
-	info->age_ms = info->mtime_ms ? platform_now_ms() - info->mtime_ms : 0;
+	info->age_ms = info->mtime_ms ? svcctl__now_ms() - info->mtime_ms : 0;
 	if (info->age_ms < 0)
 		info->age_ms = 0;
 	info->token = kv->create_rev;
@@ -46,33 +46,34 @@ void etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info)
 	info->lock_held = 1;
 }
 
-int64_t etcd_lease_ttl(struct etcd_conn *c, int64_t lease)
+int64_t svcctl__etcd_lease_ttl(struct etcd_conn *c, int64_t lease)
 {
 	char body[64];
 	struct json_object *o;
 	int64_t ttl = -1;
 
-	etcd_body_id(body, sizeof(body), lease);
-	if (etcd_call(c, "/v3/lease/timetolive", body, etcd_conn_deadline(c), &o) < 0)
+	svcctl__etcd_body_id(body, sizeof(body), lease);
+	if (svcctl__etcd_call(c, "/v3/lease/timetolive", body, svcctl__etcd_conn_deadline(c), &o) <
+	    0)
 		return -1;
-	if (etcd_get_i64(o, "TTL", &ttl) < 0 || ttl < 0)
+	if (svcctl__etcd_get_i64(o, "TTL", &ttl) < 0 || ttl < 0)
 		ttl = -1;
 	json_object_put(o);
 	return ttl < 0 ? -1 : ttl * 1000;
 }
 
-int etcd_get(struct etcd_conn *c, const char *key, int64_t deadline, struct etcd_kv *kv)
+int svcctl__etcd_get(struct etcd_conn *c, const char *key, int64_t deadline, struct etcd_kv *kv)
 {
 	char body[ETCD_BODY_MAX];
 	struct json_object *o;
-	int rc = etcd_body_range(body, sizeof(body), key, 0);
+	int rc = svcctl__etcd_body_range(body, sizeof(body), key, 0);
 
 	if (rc < 0)
 		return rc;
-	rc = etcd_call(c, "/v3/kv/range", body, deadline, &o);
+	rc = svcctl__etcd_call(c, "/v3/kv/range", body, deadline, &o);
 	if (rc < 0)
 		return rc;
-	rc = etcd_range_kv(o, 0, kv);
+	rc = svcctl__etcd_range_kv(o, 0, kv);
 	json_object_put(o);
 	return rc;
 }
@@ -80,7 +81,7 @@ int etcd_get(struct etcd_conn *c, const char *key, int64_t deadline, struct etcd
 /* Read the key c names into *info: an enum svcctl_state or a negative code. */
 static int read_state(struct etcd_conn *c, struct svcctl_pidinfo *info, struct etcd_kv *kv)
 {
-	int rc = etcd_get(c, c->url.key, etcd_conn_deadline(c), kv);
+	int rc = svcctl__etcd_get(c, c->url.key, svcctl__etcd_conn_deadline(c), kv);
 
 	memset(info, 0, sizeof(*info));
 	info->lock_held = -1;
@@ -89,29 +90,29 @@ static int read_state(struct etcd_conn *c, struct svcctl_pidinfo *info, struct e
 		info->state = rc == 0 ? SVCCTL_ABSENT : SVCCTL_UNKNOWN;
 		return rc == 0 ? SVCCTL_ABSENT : rc;
 	}
-	etcd_kv_info(kv, info);
-	info->ttl_ms = etcd_lease_ttl(c, kv->lease);
+	svcctl__etcd_kv_info(kv, info);
+	info->ttl_ms = svcctl__etcd_lease_ttl(c, kv->lease);
 	return SVCCTL_RUNNING;
 }
 
-int svcctl_etcd_state(const char *url, const struct svcctl_opts *opts, struct svcctl_pidinfo *info)
+int svcctl__etcd_state(const char *url, const struct svcctl_opts *opts, struct svcctl_pidinfo *info)
 {
 	struct etcd_conn c;
 	struct etcd_kv kv;
-	int rc = etcd_conn_open(&c, url, 0, opts);
+	int rc = svcctl__etcd_conn_open(&c, url, 0, opts);
 
 	if (rc < 0)
 		return rc;
 	rc = read_state(&c, info, &kv);
-	etcd_conn_close(&c);
+	svcctl__etcd_conn_close(&c);
 	return rc;
 }
 
-int svcctl_etcd_judge(struct etcd_hold *h, struct svcctl_pidinfo *info)
+int svcctl__etcd_judge(struct etcd_hold *h, struct svcctl_pidinfo *info)
 {
 	struct etcd_kv kv;
 
-	return etcd_hold_inherited(h) ? -ECHILD : read_state(&h->conn, info, &kv);
+	return svcctl__etcd_hold_inherited(h) ? -ECHILD : read_state(&h->conn, info, &kv);
 }
 
 /* Revoke the lease of the key c names if its token is token (0: any). */
@@ -119,14 +120,14 @@ static int evict(struct etcd_conn *c, int64_t token, int mine_only)
 {
 	struct svcctl_pidinfo info;
 	struct etcd_kv kv;
-	int rc = etcd_get(c, c->url.key, etcd_conn_deadline(c), &kv);
+	int rc = svcctl__etcd_get(c, c->url.key, svcctl__etcd_conn_deadline(c), &kv);
 
 	if (rc <= 0)
 		return rc;
-	etcd_kv_info(&kv, &info);
-	if ((token && kv.create_rev != token) || (mine_only && !svcctl_names_self(&info)))
+	svcctl__etcd_kv_info(&kv, &info);
+	if ((token && kv.create_rev != token) || (mine_only && !svcctl__names_self(&info)))
 		return SVCCTL_E_BUSY;
-	rc = etcd_revoke(c, kv.lease, etcd_conn_deadline(c));
+	rc = svcctl__etcd_revoke(c, kv.lease, svcctl__etcd_conn_deadline(c));
 	return rc == SVCCTL_E_LOST ? 0 : rc; /* expired meanwhile: free anyway */
 }
 
@@ -137,23 +138,23 @@ int svcctl_etcd_evict(const char *path, const struct svcctl_opts *opts, int64_t 
 
 	if (!svcctl_path_is_etcd(path))
 		return -EINVAL;
-	rc = etcd_conn_open(&c, path, 0, opts);
+	rc = svcctl__etcd_conn_open(&c, path, 0, opts);
 	if (rc < 0)
 		return rc;
 	rc = evict(&c, token, 0);
-	etcd_conn_close(&c);
+	svcctl__etcd_conn_close(&c);
 	return rc;
 }
 
-int svcctl_etcd_remove(const char *url)
+int svcctl__etcd_remove(const char *url)
 {
 	struct etcd_conn c;
-	int rc = etcd_conn_open(&c, url, 0, NULL);
+	int rc = svcctl__etcd_conn_open(&c, url, 0, NULL);
 
 	if (rc < 0)
 		return rc;
 	rc = evict(&c, 0, 1);
-	etcd_conn_close(&c);
+	svcctl__etcd_conn_close(&c);
 	return rc;
 }
 
@@ -178,11 +179,11 @@ static int walk(struct etcd_conn *c, struct json_object *range, svcctl_list_fn f
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0; i++) {
-		rc = etcd_range_kv(range, i, &kv);
+		rc = svcctl__etcd_range_kv(range, i, &kv);
 		if (rc <= 0)
 			return rc;
-		etcd_kv_info(&kv, &info);
-		info.ttl_ms = etcd_lease_ttl(c, kv.lease);
+		svcctl__etcd_kv_info(&kv, &info);
+		info.ttl_ms = svcctl__etcd_lease_ttl(c, kv.lease);
 		rc = key_path(c, kv.key, path, sizeof(path));
 		if (rc == 0)
 			rc = fn(path, &info, arg);
@@ -199,15 +200,16 @@ int svcctl_etcd_list(const char *path, const struct svcctl_opts *opts, svcctl_li
 
 	if (!svcctl_path_is_etcd(path) || fn == NULL)
 		return -EINVAL;
-	rc = etcd_conn_open(&c, path, 1, opts);
+	rc = svcctl__etcd_conn_open(&c, path, 1, opts);
 	if (rc < 0)
 		return rc;
-	rc = etcd_body_range(body, sizeof(body), c.url.key, 1);
+	rc = svcctl__etcd_body_range(body, sizeof(body), c.url.key, 1);
 	if (rc >= 0)
-		rc = etcd_call(&c, "/v3/kv/range", body, etcd_conn_deadline(&c), &o);
+		rc =
+		    svcctl__etcd_call(&c, "/v3/kv/range", body, svcctl__etcd_conn_deadline(&c), &o);
 	if (rc >= 0)
 		rc = walk(&c, o, fn, arg);
 	json_object_put(o);
-	etcd_conn_close(&c);
+	svcctl__etcd_conn_close(&c);
 	return rc;
 }

@@ -62,7 +62,7 @@ static int parse_endpoint(const char *s, size_t len, char *out)
 
 	if (h == 0 || h + 1 >= len || s[h] != ':' || h > 255 || len >= ETCD_ENDPOINT_MAX)
 		return SVCCTL_E_URL;
-	if (svcctl_parse_u64(s + h + 1, len - h - 1, 65535, &port) < 0 || port == 0)
+	if (svcctl__parse_u64(s + h + 1, len - h - 1, 65535, &port) < 0 || port == 0)
 		return SVCCTL_E_URL;
 	memcpy(out, s, len);
 	out[len] = '\0';
@@ -83,7 +83,7 @@ static int parse_key(const char *s, int allow_empty, struct etcd_url *u)
 	return 0;
 }
 
-int svcctl_etcd_url_parse(const char *s, int allow_empty_key, struct etcd_url *u)
+int svcctl__etcd_url_parse(const char *s, int allow_empty_key, struct etcd_url *u)
 {
 	size_t skip;
 	const char *slash;

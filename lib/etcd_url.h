@@ -26,6 +26,6 @@ struct etcd_url {
  * byte, taken literally (no %-decoding).  An empty key is accepted only
  * when allow_empty_key (a prefix for listing).  0 or SVCCTL_E_URL.
  */
-int svcctl_etcd_url_parse(const char *s, int allow_empty_key, struct etcd_url *u);
+int svcctl__etcd_url_parse(const char *s, int allow_empty_key, struct etcd_url *u);
 
 #endif /* SVCCTL_ETCD_URL_H */

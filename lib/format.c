@@ -12,7 +12,7 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-int svcctl_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
+int svcctl__parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -57,7 +57,7 @@ static int copy_field(char *dst, size_t size, const char *v, size_t len)
 static int parse_sid(const char *v, size_t len, int64_t *sid)
 {
 	uint64_t n;
-	int rc = svcctl_parse_u64(v, len, INT32_MAX, &n);
+	int rc = svcctl__parse_u64(v, len, INT32_MAX, &n);
 
 	if (rc < 0 || n < 2)
 		return SVCCTL_E_INVALID;
@@ -86,11 +86,11 @@ static int parse_pair(const char *line, size_t len, struct svcctl_pidinfo *out)
 	if (klen == 5 && memcmp(line, "pidns", 5) == 0)
 		return copy_field(out->pidns, sizeof(out->pidns), v, vlen);
 	if (klen == 5 && memcmp(line, "start", 5) == 0)
-		return svcctl_parse_u64(v, vlen, UINT64_MAX, &out->start);
+		return svcctl__parse_u64(v, vlen, UINT64_MAX, &out->start);
 	if (klen == 3 && memcmp(line, "sid", 3) == 0)
 		return parse_sid(v, vlen, &out->sid);
 	if (klen == 9 && memcmp(line, "sid_start", 9) == 0)
-		return svcctl_parse_u64(v, vlen, UINT64_MAX, &out->sid_start);
+		return svcctl__parse_u64(v, vlen, UINT64_MAX, &out->sid_start);
 	return 0;
 }
 
@@ -101,14 +101,14 @@ static int parse_pid(const char *line, size_t len, int64_t pid_max, int64_t *pid
 	int rc;
 
 	trim(&line, &len);
-	rc = svcctl_parse_u64(line, len, (uint64_t)pid_max, &v);
+	rc = svcctl__parse_u64(line, len, (uint64_t)pid_max, &v);
 	if (rc < 0 || v < 2)
 		return SVCCTL_E_INVALID;
 	*pid = (int64_t)v;
 	return 0;
 }
 
-int svcctl_parse(const char *buf, size_t len, int64_t pid_max, struct svcctl_pidinfo *out)
+int svcctl__parse(const char *buf, size_t len, int64_t pid_max, struct svcctl_pidinfo *out)
 {
 	const char *end = buf + len;
 	int first = 1;
@@ -187,7 +187,7 @@ static void put_num(char *buf, size_t size, size_t *n, const char *key, uint64_t
 	put_line(buf, size, n, key, num);
 }
 
-int svcctl_format(const struct svcctl_pidinfo *in, char *buf, size_t size)
+int svcctl__format(const struct svcctl_pidinfo *in, char *buf, size_t size)
 {
 	size_t n = 0;
 

@@ -18,16 +18,16 @@
  * key=value (host, start, boot, msg, pidns; others ignored).  Returns 0 or
  * SVCCTL_E_INVALID.  Fills pid, host, start, boot, msg and pidns of *out.
  */
-int svcctl_parse(const char *buf, size_t len, int64_t pid_max, struct svcctl_pidinfo *out);
+int svcctl__parse(const char *buf, size_t len, int64_t pid_max, struct svcctl_pidinfo *out);
 
 /*
  * Format *in as pidfile content into buf (size bytes).  Returns the length,
  * -EINVAL when a field holds a newline or NUL-less junk, -ENAMETOOLONG when
  * it does not fit.
  */
-int svcctl_format(const struct svcctl_pidinfo *in, char *buf, size_t size);
+int svcctl__format(const struct svcctl_pidinfo *in, char *buf, size_t size);
 
 /* Parse an unsigned decimal of len bytes, digits only, at most max. */
-int svcctl_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
+int svcctl__parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 
 #endif /* SVCCTL_FORMAT_H */

@@ -6,7 +6,7 @@
 #include "format.h"
 #include "internal.h"
 
-struct svcctl_opts svcctl_opts_defaults(const struct svcctl_opts *opts)
+struct svcctl_opts svcctl__opts_defaults(const struct svcctl_opts *opts)
 {
 	struct svcctl_opts o;
 
@@ -15,7 +15,7 @@ struct svcctl_opts svcctl_opts_defaults(const struct svcctl_opts *opts)
 	else
 		memset(&o, 0, sizeof(o));
 	if (o.pid == 0)
-		o.pid = platform_self_pid();
+		o.pid = svcctl__self_pid();
 	if (o.mode == 0)
 		o.mode = 0644;
 	if (o.dir_mode == 0)
@@ -23,7 +23,7 @@ struct svcctl_opts svcctl_opts_defaults(const struct svcctl_opts *opts)
 	return o;
 }
 
-char *svcctl_path_with(const char *path, const char *suffix)
+char *svcctl__path_with(const char *path, const char *suffix)
 {
 	size_t n = strlen(path), m = strlen(suffix) + 1;
 	char *p = malloc(n + m);
@@ -35,17 +35,17 @@ char *svcctl_path_with(const char *path, const char *suffix)
 	return p;
 }
 
-char *svcctl_lock_path(const char *path)
+char *svcctl__lock_path(const char *path)
 {
-	return svcctl_path_with(path, ".lock");
+	return svcctl__path_with(path, ".lock");
 }
 
-char *svcctl_parent_dir(const char *path)
+char *svcctl__parent_dir(const char *path)
 {
 	size_t end = strlen(path), n;
 	char *dir;
 
-	while (end > 0 && !platform_is_sep(path[end - 1]))
+	while (end > 0 && !svcctl__is_sep(path[end - 1]))
 		end--;
 	/* "x.pid" -> ".", "/x.pid" -> "/", "a/b/x.pid" -> "a/b" */
 	n = end == 0 ? 1 : end == 1 ? 1 : end - 1;
@@ -57,25 +57,25 @@ char *svcctl_parent_dir(const char *path)
 	return dir;
 }
 
-int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platform_fileid *id)
+int svcctl__read_meta(const char *path, struct svcctl_pidinfo *info, struct svcctl__fileid *id)
 {
 	char buf[SVCCTL_PIDFILE_MAX];
-	struct platform_filemeta meta;
+	struct svcctl__filemeta meta;
 	size_t len;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
 	info->state = SVCCTL_UNKNOWN;
 	info->lock_held = -1;
-	rc = platform_read_file(path, buf, sizeof(buf), &len, &meta);
+	rc = svcctl__read_file(path, buf, sizeof(buf), &len, &meta);
 	if (rc < 0)
 		return rc;
-	rc = svcctl_parse(buf, len, platform_pid_max(), info);
+	rc = svcctl__parse(buf, len, svcctl__pid_max(), info);
 	info->state = SVCCTL_UNKNOWN;
 	if (rc < 0)
 		return rc;
 	info->mtime_ms = meta.mtime_ms;
-	info->age_ms = platform_now_ms() - meta.mtime_ms;
+	info->age_ms = svcctl__now_ms() - meta.mtime_ms;
 	if (info->age_ms < 0)
 		info->age_ms = 0;
 	if (id)
@@ -86,11 +86,11 @@ int svcctl_read_meta(const char *path, struct svcctl_pidinfo *info, struct platf
 int svcctl_pidfile_read(const char *path, struct svcctl_pidinfo *info)
 {
 	if (svcctl_path_is_etcd(path)) {
-		int rc = svcctl_etcd_state(path, NULL, info);
+		int rc = svcctl__etcd_state(path, NULL, info);
 
 		return rc == SVCCTL_ABSENT ? -ENOENT : rc < 0 ? rc : 0;
 	}
-	return svcctl_read_meta(path, info, NULL);
+	return svcctl__read_meta(path, info, NULL);
 }
 
 static int set_state(struct svcctl_pidinfo *info, enum svcctl_state state,
@@ -124,43 +124,43 @@ static int differs(const char *recorded, int (*ours)(char *, size_t))
 
 static int is_remote(const struct svcctl_pidinfo *info)
 {
-	return differs(info->host, platform_hostname) || differs(info->pidns, platform_pid_ns);
+	return differs(info->host, svcctl__hostname) || differs(info->pidns, svcctl__pid_ns);
 }
 
-int svcctl_names_self(const struct svcctl_pidinfo *info)
+int svcctl__names_self(const struct svcctl_pidinfo *info)
 {
 	uint64_t start = 0;
 
-	if (info->pid != platform_self_pid() || is_remote(info))
+	if (info->pid != svcctl__self_pid() || is_remote(info))
 		return 0;
-	platform_self_start(&start);
+	svcctl__self_start(&start);
 	return info->start == 0 || start == 0 || info->start == start;
 }
 
 static int is_other_boot(const struct svcctl_pidinfo *info)
 {
-	return differs(info->boot, platform_boot_id);
+	return differs(info->boot, svcctl__boot_id);
 }
 
 /*
  * The boot id is read only once kill() found the pid alive: a dead pid is
  * stale whatever boot wrote it.
  */
-int svcctl_judge(struct svcctl_pidinfo *info, int64_t stale_age_ms)
+int svcctl__judge(struct svcctl_pidinfo *info, int64_t stale_age_ms)
 {
 	uint64_t start = 0;
 	int rc;
 
 	if (is_remote(info))
 		return judge_remote(info, stale_age_ms);
-	rc = platform_proc_verify(info->pid, info->start, &start);
+	rc = svcctl__proc_verify(info->pid, info->start, &start);
 	if (rc < 0)
 		return rc;
-	if (rc == PLATFORM_PROC_DEAD)
+	if (rc == SVCCTL__PROC_DEAD)
 		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_DEAD);
 	if (is_other_boot(info))
 		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_OTHER_BOOT);
-	if (rc == PLATFORM_PROC_ZOMBIE)
+	if (rc == SVCCTL__PROC_ZOMBIE)
 		return set_state(info, SVCCTL_STALE, SVCCTL_REASON_ZOMBIE);
 	/* alive: the same process only if it started when the file says */
 	if (info->start && start && info->start != start)
@@ -176,22 +176,22 @@ int svcctl_pidfile_state(const char *path, const struct svcctl_opts *opts,
 	int rc;
 
 	if (svcctl_path_is_etcd(path))
-		return svcctl_etcd_state(path, opts, info);
-	rc = svcctl_read_meta(path, info, NULL);
+		return svcctl__etcd_state(path, opts, info);
+	rc = svcctl__read_meta(path, info, NULL);
 	if (rc == -ENOENT) {
 		info->state = SVCCTL_ABSENT;
 		return SVCCTL_ABSENT;
 	}
 	if (rc < 0)
 		return rc;
-	rc = svcctl_judge(info, stale_age);
+	rc = svcctl__judge(info, stale_age);
 	if (rc != SVCCTL_STALE || info->reason == SVCCTL_REASON_AGED)
 		return rc;
 	/* dead, but a held lock still forbids takeover: say exactly that */
-	lockpath = svcctl_lock_path(path);
+	lockpath = svcctl__lock_path(path);
 	if (lockpath == NULL)
 		return -ENOMEM;
-	info->lock_held = platform_lock_probe(lockpath);
+	info->lock_held = svcctl__lock_probe(lockpath);
 	free(lockpath);
 	if (info->lock_held == 1)
 		info->state = SVCCTL_DEAD_LOCKED;
@@ -199,30 +199,30 @@ int svcctl_pidfile_state(const char *path, const struct svcctl_opts *opts,
 }
 
 /* Fill the record we are about to publish: pid, start, host, boot, msg. */
-int svcctl_make_record(const struct svcctl_opts *o, int64_t self, struct svcctl_pidinfo *rec)
+int svcctl__make_record(const struct svcctl_opts *o, int64_t self, struct svcctl_pidinfo *rec)
 {
 	uint64_t start = o->start;
 
 	memset(rec, 0, sizeof(*rec));
-	if (o->pid < 2 || o->pid > platform_pid_max())
+	if (o->pid < 2 || o->pid > svcctl__pid_max())
 		return -EINVAL;
 	if (start == 0 && o->pid == self) {
-		platform_self_start(&start); /* we are alive: no kill(), no /proc/PID */
+		svcctl__self_start(&start); /* we are alive: no kill(), no /proc/PID */
 	} else if (start == 0) {
-		int rc = platform_proc_check(o->pid, &start);
+		int rc = svcctl__proc_check(o->pid, &start);
 
 		if (rc < 0)
 			return rc;
-		if (rc != PLATFORM_PROC_ALIVE)
+		if (rc != SVCCTL__PROC_ALIVE)
 			return -ESRCH;
 	}
 	rec->pid = o->pid;
 	rec->start = start;
 	rec->sid = o->sid;
 	rec->sid_start = o->sid_start;
-	platform_hostname(rec->host, sizeof(rec->host));
-	platform_boot_id(rec->boot, sizeof(rec->boot));
-	platform_pid_ns(rec->pidns, sizeof(rec->pidns));
+	svcctl__hostname(rec->host, sizeof(rec->host));
+	svcctl__boot_id(rec->boot, sizeof(rec->boot));
+	svcctl__pid_ns(rec->pidns, sizeof(rec->pidns));
 	if (o->msg && strlen(o->msg) >= sizeof(rec->msg))
 		return -ENAMETOOLONG;
 	if (o->msg)
@@ -236,49 +236,49 @@ int svcctl_make_record(const struct svcctl_opts *o, int64_t self, struct svcctl_
  * taker may have replaced it, and an inode number can be reused at once.
  */
 static int unlink_same(const char *path, const struct svcctl_pidinfo *seen,
-		       const struct platform_fileid *id)
+		       const struct svcctl__fileid *id)
 {
 	struct svcctl_pidinfo now;
-	struct platform_fileid nid;
-	int rc = svcctl_read_meta(path, &now, &nid);
+	struct svcctl__fileid nid;
+	int rc = svcctl__read_meta(path, &now, &nid);
 
 	if (rc < 0)
 		return rc;
 	if (nid.dev != id->dev || nid.ino != id->ino || now.pid != seen->pid ||
 	    now.start != seen->start || now.mtime_ms != seen->mtime_ms)
 		return -ESTALE;
-	return platform_unlink_if(path, id);
+	return svcctl__unlink_if(path, id);
 }
 
 /*
  * Decide about an existing pidfile while holding the lock: remove it when
  * stale (0, try again), else say who holds it.
  */
-int svcctl_clear_existing(const char *path, const struct svcctl_opts *o,
-			  struct svcctl_pidinfo *holder)
+int svcctl__clear_existing(const char *path, const struct svcctl_opts *o,
+			   struct svcctl_pidinfo *holder)
 {
 	struct svcctl_pidinfo cur;
-	struct platform_fileid id;
-	int rc = svcctl_read_meta(path, &cur, &id);
+	struct svcctl__fileid id;
+	int rc = svcctl__read_meta(path, &cur, &id);
 
 	if (rc == -ENOENT)
 		return 0;
 	if (rc < 0)
 		return rc;
-	rc = svcctl_judge(&cur, o->stale_age_ms);
+	rc = svcctl__judge(&cur, o->stale_age_ms);
 	if (rc < 0)
 		return rc;
 	if (rc == SVCCTL_RUNNING || rc == SVCCTL_REMOTE) {
 		if (holder)
 			*holder = cur;
-		return svcctl_busy_code(&cur, o,
-					rc == SVCCTL_RUNNING ? SVCCTL_E_BUSY : SVCCTL_E_REMOTE);
+		return svcctl__busy_code(&cur, o,
+					 rc == SVCCTL_RUNNING ? SVCCTL_E_BUSY : SVCCTL_E_REMOTE);
 	}
 	rc = unlink_same(path, &cur, &id);
 	return rc == -ESTALE || rc == -ENOENT ? 0 : rc;
 }
 
-int svcctl_busy_code(const struct svcctl_pidinfo *holder, const struct svcctl_opts *o, int code)
+int svcctl__busy_code(const struct svcctl_pidinfo *holder, const struct svcctl_opts *o, int code)
 {
 	if (o && o->expire_ms > 0 && holder->age_ms >= o->expire_ms)
 		return SVCCTL_E_EXPIRED;

@@ -21,7 +21,7 @@ static struct svcctl_lock *lock_new(const char *path)
 		return NULL;
 	lk->lockh.h = lk->lockh.watch = -1;
 	lk->path = strdup(path);
-	lk->lockpath = svcctl_lock_path(path);
+	lk->lockpath = svcctl__lock_path(path);
 	if (lk->path == NULL || lk->lockpath == NULL) {
 		lock_free(lk);
 		return NULL;
@@ -35,18 +35,18 @@ static int fill_holder(const char *path, const char *lockpath, const struct svcc
 {
 	struct svcctl_pidinfo h;
 
-	if (svcctl_read_meta(path, &h, NULL) == 0) {
-		if (svcctl_judge(&h, o ? o->stale_age_ms : 0) == SVCCTL_STALE)
+	if (svcctl__read_meta(path, &h, NULL) == 0) {
+		if (svcctl__judge(&h, o ? o->stale_age_ms : 0) == SVCCTL_STALE)
 			h.state = SVCCTL_DEAD_LOCKED;
 	} else {
 		memset(&h, 0, sizeof(h));
-		h.pid = platform_lock_holder(lockpath);
+		h.pid = svcctl__lock_holder(lockpath);
 		h.state = SVCCTL_RUNNING;
 	}
 	h.lock_held = 1;
 	if (holder)
 		*holder = h;
-	return svcctl_busy_code(&h, o, code);
+	return svcctl__busy_code(&h, o, code);
 }
 
 /* Create the pidfile's directory when asked to. */
@@ -57,10 +57,10 @@ static int make_parent(const char *path, const struct svcctl_opts *o)
 
 	if (o == NULL || !(o->flags & SVCCTL_F_MKDIRS))
 		return 0;
-	dir = svcctl_parent_dir(path);
+	dir = svcctl__parent_dir(path);
 	if (dir == NULL)
 		return -ENOMEM;
-	rc = platform_mkdirs(dir, o->dir_mode ? o->dir_mode : 0755);
+	rc = svcctl__mkdirs(dir, o->dir_mode ? o->dir_mode : 0755);
 	free(dir);
 	return rc;
 }
@@ -72,19 +72,19 @@ static int make_parent(const char *path, const struct svcctl_opts *o)
 static int flock_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
 			 struct svcctl_pidinfo *holder)
 {
-	int rc = platform_lock_adopt(lk->lockpath, &lk->lockh, &lk->lock_id);
+	int rc = svcctl__lock_adopt(lk->lockpath, &lk->lockh, &lk->lock_id);
 
 	if (rc <= 0)
 		return rc;
-	rc = platform_lock_acquire(lk->lockpath, o ? o->timeout_ms : 0, &lk->lockh, &lk->lock_id);
+	rc = svcctl__lock_acquire(lk->lockpath, o ? o->timeout_ms : 0, &lk->lockh, &lk->lock_id);
 
 	if (rc == SVCCTL_E_BUSY || rc == SVCCTL_E_TIMEOUT)
 		return fill_holder(lk->path, lk->lockpath, o, holder, rc);
 	return rc;
 }
 
-int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, int64_t self,
-		     struct svcctl_lock **out, struct svcctl_pidinfo *holder)
+int svcctl__lock_take(const char *path, const struct svcctl_opts *opts, int64_t self,
+		      struct svcctl_lock **out, struct svcctl_pidinfo *holder)
 {
 	struct svcctl_lock *lk;
 	int rc;
@@ -99,7 +99,7 @@ int svcctl_lock_take(const char *path, const struct svcctl_opts *opts, int64_t s
 	if (lk == NULL)
 		return -ENOMEM;
 	if (opts && (opts->flags & SVCCTL_F_NFS))
-		rc = svcctl_nfs_acquire(lk, opts, holder);
+		rc = svcctl__nfs_acquire(lk, opts, holder);
 	else
 		rc = flock_acquire(lk, opts, holder);
 	if (rc < 0) {
@@ -121,12 +121,12 @@ static int etcd_take(const char *url, const struct svcctl_opts *opts, struct svc
 	*out = NULL;
 	if (lk == NULL)
 		return -ENOMEM;
-	rc = svcctl_etcd_acquire(url, opts, &lk->etcd, holder);
+	rc = svcctl__etcd_acquire(url, opts, &lk->etcd, holder);
 	if (rc < 0) {
 		lock_free(lk);
 		return rc;
 	}
-	lk->owner = platform_self_pid();
+	lk->owner = svcctl__self_pid();
 	*out = lk;
 	return 0;
 }
@@ -136,7 +136,7 @@ int svcctl_pidfile_lock(const char *path, const struct svcctl_opts *opts, struct
 {
 	if (svcctl_path_is_etcd(path))
 		return etcd_take(path, opts, lock, holder);
-	return svcctl_lock_take(path, opts, platform_self_pid(), lock, holder);
+	return svcctl__lock_take(path, opts, svcctl__self_pid(), lock, holder);
 }
 
 int svcctl_lock_judge(struct svcctl_lock *lock, const struct svcctl_opts *opts,
@@ -145,18 +145,18 @@ int svcctl_lock_judge(struct svcctl_lock *lock, const struct svcctl_opts *opts,
 	int rc;
 
 	if (lock->etcd)
-		return svcctl_etcd_judge(lock->etcd, info);
-	rc = svcctl_read_meta(lock->path, info, NULL);
+		return svcctl__etcd_judge(lock->etcd, info);
+	rc = svcctl__read_meta(lock->path, info, NULL);
 	if (rc == -ENOENT) {
 		info->state = SVCCTL_ABSENT;
 		return SVCCTL_ABSENT;
 	}
 	if (rc < 0)
 		return rc;
-	return svcctl_judge(info, opts ? opts->stale_age_ms : 0);
+	return svcctl__judge(info, opts ? opts->stale_age_ms : 0);
 }
 
-int svcctl_record_prepare(struct svcctl_record *r, const struct svcctl_opts *opts, int64_t self)
+int svcctl__record_prepare(struct svcctl_record *r, const struct svcctl_opts *opts, int64_t self)
 {
 	struct svcctl_pidinfo rec;
 	int rc;
@@ -165,16 +165,16 @@ int svcctl_record_prepare(struct svcctl_record *r, const struct svcctl_opts *opt
 	r->o = opts ? *opts : (struct svcctl_opts){0};
 	if (r->o.pid == 0)
 		r->o.pid = self; /* so the defaults need no getpid() */
-	r->o = svcctl_opts_defaults(&r->o);
-	rc = svcctl_make_record(&r->o, self, &rec);
+	r->o = svcctl__opts_defaults(&r->o);
+	rc = svcctl__make_record(&r->o, self, &rec);
 	if (rc < 0)
 		return rc;
-	r->len = svcctl_format(&rec, r->buf, sizeof(r->buf));
+	r->len = svcctl__format(&rec, r->buf, sizeof(r->buf));
 	return r->len < 0 ? r->len : 0;
 }
 
-int svcctl_record_publish(struct svcctl_lock *lock, struct svcctl_record *r,
-			  struct svcctl_pidinfo *holder)
+int svcctl__record_publish(struct svcctl_lock *lock, struct svcctl_record *r,
+			   struct svcctl_pidinfo *holder)
 {
 	int rc;
 
@@ -182,17 +182,17 @@ int svcctl_record_publish(struct svcctl_lock *lock, struct svcctl_record *r,
 	for (int tries = 0; tries < 8; tries++) {
 		rc = r->staged.h < 0
 			 ? -EOPNOTSUPP
-			 : platform_publish_staged(&r->staged, lock->path, &lock->pid_meta);
+			 : svcctl__publish_staged(&r->staged, lock->path, &lock->pid_meta);
 		if (rc == -EOPNOTSUPP)
-			rc = platform_publish_meta(lock->path, r->buf, (size_t)r->len, r->o.mode,
-						   &lock->pid_meta);
+			rc = svcctl__publish_meta(lock->path, r->buf, (size_t)r->len, r->o.mode,
+						  &lock->pid_meta);
 		if (rc == 0) {
 			lock->pid = r->o.pid;
 			return 0;
 		}
 		if (rc != -EEXIST)
 			return rc;
-		rc = svcctl_clear_existing(lock->path, &r->o, holder);
+		rc = svcctl__clear_existing(lock->path, &r->o, holder);
 		if (rc < 0)
 			return rc;
 	}
@@ -206,17 +206,17 @@ int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl_opts *opts
 	int rc;
 
 	if (lock->etcd)
-		return svcctl_etcd_publish(lock->etcd, opts, holder);
-	rc = svcctl_record_prepare(&r, opts, platform_self_pid());
-	return rc < 0 ? rc : svcctl_record_publish(lock, &r, holder);
+		return svcctl__etcd_publish(lock->etcd, opts, holder);
+	rc = svcctl__record_prepare(&r, opts, svcctl__self_pid());
+	return rc < 0 ? rc : svcctl__record_publish(lock, &r, holder);
 }
 
 /* The pidfile changed in place since we published it: ours if it names us. */
 static int remove_if_same_pid(struct svcctl_lock *lk)
 {
 	struct svcctl_pidinfo cur;
-	struct platform_fileid id;
-	int rc = svcctl_read_meta(lk->path, &cur, &id);
+	struct svcctl__fileid id;
+	int rc = svcctl__read_meta(lk->path, &cur, &id);
 
 	/* a failed read says nothing about whose file it is */
 	if (rc < 0 && rc != -ENOENT && rc != SVCCTL_E_INVALID && rc != SVCCTL_E_UNSAFE)
@@ -225,7 +225,7 @@ static int remove_if_same_pid(struct svcctl_lock *lk)
 	if (rc < 0 || id.dev != lk->pid_meta.id.dev || id.ino != lk->pid_meta.id.ino ||
 	    cur.pid != lk->pid)
 		return SVCCTL_E_ROGUE;
-	return platform_unlink_if(lk->path, &id);
+	return svcctl__unlink_if(lk->path, &id);
 }
 
 /*
@@ -235,7 +235,7 @@ static int remove_if_same_pid(struct svcctl_lock *lk)
  */
 static int remove_if_ours(struct svcctl_lock *lk)
 {
-	int rc = platform_unlink_unchanged(lk->path, &lk->pid_meta);
+	int rc = svcctl__unlink_unchanged(lk->path, &lk->pid_meta);
 
 	if (rc == 1)
 		rc = remove_if_same_pid(lk);
@@ -252,11 +252,11 @@ static void unlock(struct svcctl_lock *lk, int tidy, int inherited)
 {
 	if (lk->nfs) {
 		if (!inherited)
-			platform_unlink_if(lk->lockpath, &lk->lock_id);
+			svcctl__unlink_if(lk->lockpath, &lk->lock_id);
 	} else if (inherited) {
-		platform_lock_forget(lk->lockh);
+		svcctl__lock_forget(lk->lockh);
 	} else {
-		platform_lock_drop(lk->lockh, tidy ? lk->lockpath : NULL, &lk->lock_id);
+		svcctl__lock_drop(lk->lockh, tidy ? lk->lockpath : NULL, &lk->lock_id);
 	}
 }
 
@@ -267,11 +267,11 @@ int svcctl_lock_release(struct svcctl_lock *lock)
 	if (lock == NULL)
 		return 0;
 	if (lock->etcd) {
-		rc = svcctl_etcd_release(lock->etcd); /* a forked child's only frees */
+		rc = svcctl__etcd_release(lock->etcd); /* a forked child's only frees */
 		lock_free(lock);
 		return rc;
 	}
-	inherited = lock->owner != platform_self_pid();
+	inherited = lock->owner != svcctl__self_pid();
 	if (lock->pid && !inherited)
 		rc = remove_if_ours(lock);
 	unlock(lock, 0, inherited);
@@ -287,7 +287,7 @@ void svcctl_lock_close(struct svcctl_lock *lock)
 		svcctl_lock_release(lock); /* a key cannot outlive its lease */
 		return;
 	}
-	unlock(lock, 1, lock->owner != platform_self_pid());
+	unlock(lock, 1, lock->owner != svcctl__self_pid());
 	lock_free(lock);
 }
 
@@ -295,7 +295,7 @@ int svcctl_lock_fd(const struct svcctl_lock *lock)
 {
 	if (lock == NULL || lock->nfs)
 		return -EINVAL;
-	return platform_lock_fd(lock->lockh);
+	return svcctl__lock_fd(lock->lockh);
 }
 
 void svcctl_lock_handoff(struct svcctl_lock *lock)
@@ -313,25 +313,25 @@ int svcctl_lock_touch(struct svcctl_lock *lock)
 	if (lock == NULL)
 		return -EINVAL;
 	if (lock->etcd)
-		return svcctl_etcd_touch(lock->etcd);
+		return svcctl__etcd_touch(lock->etcd);
 	/* other hosts judge an NFS-safe lock by its record's age */
-	rc = lock->pid == 0 || lock->nfs ? platform_touch_if(lock->lockpath, &lock->lock_id) : 0;
+	rc = lock->pid == 0 || lock->nfs ? svcctl__touch_if(lock->lockpath, &lock->lock_id) : 0;
 	if (rc == 0 && lock->pid)
-		rc = platform_touch_if(lock->path, &lock->pid_meta.id);
+		rc = svcctl__touch_if(lock->path, &lock->pid_meta.id);
 	return rc == -ESTALE || rc == -ENOENT ? SVCCTL_E_ROGUE : rc;
 }
 
 int64_t svcctl_lock_token(const struct svcctl_lock *lock)
 {
-	return lock && lock->etcd ? svcctl_etcd_token(lock->etcd) : 0;
+	return lock && lock->etcd ? svcctl__etcd_token(lock->etcd) : 0;
 }
 
 int svcctl_lock_lost_fd(const struct svcctl_lock *lock)
 {
-	return lock && lock->etcd ? svcctl_etcd_lost_fd(lock->etcd) : -1;
+	return lock && lock->etcd ? svcctl__etcd_lost_fd(lock->etcd) : -1;
 }
 
 int64_t svcctl_lock_ttl_left_ms(const struct svcctl_lock *lock)
 {
-	return lock && lock->etcd ? svcctl_etcd_ttl_left(lock->etcd) : -1;
+	return lock && lock->etcd ? svcctl__etcd_ttl_left(lock->etcd) : -1;
 }

@@ -23,29 +23,29 @@ static int own_record(const struct svcctl_opts *o, char *buf, size_t size)
 	struct svcctl_pidinfo rec;
 	int rc;
 
-	self.pid = platform_self_pid();
+	self.pid = svcctl__self_pid();
 	self.start = 0;
-	rc = svcctl_make_record(&self, self.pid, &rec);
-	return rc < 0 ? rc : svcctl_format(&rec, buf, size);
+	rc = svcctl__make_record(&self, self.pid, &rec);
+	return rc < 0 ? rc : svcctl__format(&rec, buf, size);
 }
 
 /* Sleep before the next attempt; SVCCTL_E_TIMEOUT when time is up. */
 static int backoff(int64_t deadline, int64_t timeout_ms, int *ms)
 {
-	int64_t left = deadline - platform_mono_ms();
+	int64_t left = deadline - svcctl__mono_ms();
 
 	if (timeout_ms > 0 && left <= 0)
 		return SVCCTL_E_TIMEOUT;
-	platform_sleep_ms(timeout_ms > 0 && left < *ms ? (int)left : *ms);
+	svcctl__sleep_ms(timeout_ms > 0 && left < *ms ? (int)left : *ms);
 	*ms = *ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : *ms * 2;
 	return 0;
 }
 
 /* Publish a record at path; *id gets the file's identity. */
-static int publish(const char *path, const char *rec, size_t len, struct platform_fileid *id)
+static int publish(const char *path, const char *rec, size_t len, struct svcctl__fileid *id)
 {
-	struct platform_filemeta meta;
-	int rc = platform_publish_meta(path, rec, len, 0644, &meta);
+	struct svcctl__filemeta meta;
+	int rc = svcctl__publish_meta(path, rec, len, 0644, &meta);
 
 	if (rc == 0)
 		*id = meta.id;
@@ -58,7 +58,7 @@ static int publish(const char *path, const char *rec, size_t len, struct platfor
  * in between (inode numbers are reused at once).  A dead breaker's record
  * is itself removed; only that rare case keeps the race.
  */
-static int take_break(const char *bp, const char *rec, size_t len, struct platform_fileid *id,
+static int take_break(const char *bp, const char *rec, size_t len, struct svcctl__fileid *id,
 		      const struct svcctl_opts *o)
 {
 	for (int tries = 0; tries < 10000; tries++) {
@@ -66,11 +66,11 @@ static int take_break(const char *bp, const char *rec, size_t len, struct platfo
 
 		if (rc != -EEXIST)
 			return rc;
-		rc = svcctl_clear_existing(bp, o, NULL);
+		rc = svcctl__clear_existing(bp, o, NULL);
 		if (rc < 0 && rc != SVCCTL_E_BUSY && rc != SVCCTL_E_REMOTE)
 			return rc;
 		if (rc < 0)
-			platform_sleep_ms(1); /* held for microseconds by a live breaker */
+			svcctl__sleep_ms(1); /* held for microseconds by a live breaker */
 	}
 	return SVCCTL_E_TIMEOUT;
 }
@@ -79,27 +79,27 @@ static int take_break(const char *bp, const char *rec, size_t len, struct platfo
 static int break_stale(const char *lockpath, const char *rec, size_t len,
 		       const struct svcctl_opts *o, struct svcctl_pidinfo *holder)
 {
-	struct platform_fileid id;
-	char *bp = svcctl_path_with(lockpath, ".break");
+	struct svcctl__fileid id;
+	char *bp = svcctl__path_with(lockpath, ".break");
 	int rc;
 
 	if (bp == NULL)
 		return -ENOMEM;
 	rc = take_break(bp, rec, len, &id, o);
 	if (rc == 0) {
-		rc = svcctl_clear_existing(lockpath, o, holder);
-		platform_unlink_if(bp, &id);
+		rc = svcctl__clear_existing(lockpath, o, holder);
+		svcctl__unlink_if(bp, &id);
 	}
 	free(bp);
 	return rc;
 }
 
 /* Publish our record as the lock file, breaking stale ones, backing off on live ones. */
-int svcctl_nfs_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
-		       struct svcctl_pidinfo *holder)
+int svcctl__nfs_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
+			struct svcctl_pidinfo *holder)
 {
 	char buf[SVCCTL_PIDFILE_MAX];
-	int64_t deadline = platform_mono_ms() + o->timeout_ms;
+	int64_t deadline = svcctl__mono_ms() + o->timeout_ms;
 	int len = own_record(o, buf, sizeof(buf)), ms = 1, rc;
 
 	if (len < 0)

@@ -7,7 +7,7 @@
 int svcctl_pidfile_write_locked(const char *path, const struct svcctl_opts *opts,
 				struct svcctl_lock **lock, struct svcctl_pidinfo *holder)
 {
-	int64_t self = platform_self_pid();
+	int64_t self = svcctl__self_pid();
 	struct svcctl_record r;
 	struct svcctl_lock *lk = NULL;
 	int rc;
@@ -15,7 +15,7 @@ int svcctl_pidfile_write_locked(const char *path, const struct svcctl_opts *opts
 	*lock = NULL;
 	if (svcctl_path_is_etcd(path))
 		return svcctl_pidfile_lock(path, opts, lock, holder);
-	rc = svcctl_record_prepare(&r, opts, self);
+	rc = svcctl__record_prepare(&r, opts, self);
 	if (rc < 0)
 		return rc;
 	/*
@@ -24,11 +24,11 @@ int svcctl_pidfile_write_locked(const char *path, const struct svcctl_opts *opts
 	 * that fails (no such directory yet, no unnamed files) it is written
 	 * under the lock, as before.
 	 */
-	platform_stage(path, r.buf, (size_t)r.len, r.o.mode, &r.staged);
-	rc = svcctl_lock_take(path, opts, self, &lk, holder);
+	svcctl__stage(path, r.buf, (size_t)r.len, r.o.mode, &r.staged);
+	rc = svcctl__lock_take(path, opts, self, &lk, holder);
 	if (rc == 0)
-		rc = svcctl_record_publish(lk, &r, holder);
-	platform_unstage(&r.staged);
+		rc = svcctl__record_publish(lk, &r, holder);
+	svcctl__unstage(&r.staged);
 	if (rc < 0) {
 		svcctl_lock_close(lk);
 		return rc;
@@ -63,10 +63,10 @@ static int record_holder(const char *lockpath)
 	struct svcctl_pidinfo rec;
 	int rc;
 
-	if (svcctl_read_meta(lockpath, &rec, NULL) < 0)
+	if (svcctl__read_meta(lockpath, &rec, NULL) < 0)
 		return 0;
-	rc = svcctl_judge(&rec, 0);
-	if (rc == SVCCTL_RUNNING && rec.pid != platform_self_pid())
+	rc = svcctl__judge(&rec, 0);
+	if (rc == SVCCTL_RUNNING && rec.pid != svcctl__self_pid())
 		return SVCCTL_E_BUSY;
 	return rc == SVCCTL_REMOTE ? SVCCTL_E_REMOTE : 0;
 }
@@ -75,25 +75,25 @@ static int record_holder(const char *lockpath)
 static int remove_locked(struct svcctl_lock *lk)
 {
 	struct svcctl_pidinfo info;
-	struct platform_fileid id;
+	struct svcctl__fileid id;
 	int rc = record_holder(lk->lockpath);
 
 	if (rc < 0)
 		return rc;
-	rc = svcctl_read_meta(lk->path, &info, &id);
+	rc = svcctl__read_meta(lk->path, &info, &id);
 
 	if (rc == -ENOENT)
 		return 0;
 	if (rc < 0)
 		return rc;
-	rc = svcctl_judge(&info, 0);
+	rc = svcctl__judge(&info, 0);
 	if (rc < 0)
 		return rc;
 	if (rc == SVCCTL_REMOTE)
 		return SVCCTL_E_REMOTE;
-	if (rc == SVCCTL_RUNNING && info.pid != platform_self_pid())
+	if (rc == SVCCTL_RUNNING && info.pid != svcctl__self_pid())
 		return SVCCTL_E_BUSY;
-	rc = platform_unlink_if(lk->path, &id);
+	rc = svcctl__unlink_if(lk->path, &id);
 	return rc == -ENOENT ? 0 : rc;
 }
 
@@ -105,8 +105,8 @@ int svcctl_pidfile_remove(const char *path)
 	int rc;
 
 	if (svcctl_path_is_etcd(path))
-		return svcctl_etcd_remove(path);
-	rc = svcctl_lock_take(path, &o, platform_self_pid(), &lk, NULL);
+		return svcctl__etcd_remove(path);
+	rc = svcctl__lock_take(path, &o, svcctl__self_pid(), &lk, NULL);
 	if (rc == SVCCTL_E_TIMEOUT)
 		return SVCCTL_E_BUSY;
 	if (rc < 0)

@@ -28,8 +28,8 @@ int svcctl_pidfile_is_mine(const char *path)
 		return rc;
 	/* a key's holder may be on any host: the whole identity counts there */
 	if (svcctl_path_is_etcd(path))
-		return rc == SVCCTL_RUNNING && svcctl_names_self(&info);
-	return rc == SVCCTL_RUNNING && info.pid == platform_self_pid();
+		return rc == SVCCTL_RUNNING && svcctl__names_self(&info);
+	return rc == SVCCTL_RUNNING && info.pid == svcctl__self_pid();
 }
 
 int svcctl_pidfile_message(const char *path, char *buf, size_t size)

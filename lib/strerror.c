@@ -1,7 +1,16 @@
 /* Text for every code the library returns. */
 #include <string.h>
 
+#include "errors.h"
 #include "svcctl/pidfile.h"
+
+/* platform/ returns its own copies of these: they must stay equal. */
+_Static_assert((int)SVCCTL__E_BUSY == (int)SVCCTL_E_BUSY, "errors.h: BUSY");
+_Static_assert((int)SVCCTL__E_INVALID == (int)SVCCTL_E_INVALID, "errors.h: INVALID");
+_Static_assert((int)SVCCTL__E_UNSAFE == (int)SVCCTL_E_UNSAFE, "errors.h: UNSAFE");
+_Static_assert((int)SVCCTL__E_TIMEOUT == (int)SVCCTL_E_TIMEOUT, "errors.h: TIMEOUT");
+_Static_assert(SVCCTL__BOOT_MAX == SVCCTL_BOOT_MAX, "errors.h: BOOT_MAX");
+_Static_assert(SVCCTL__NS_MAX == SVCCTL_NS_MAX, "errors.h: NS_MAX");
 
 const char *svcctl_strerror(int code)
 {

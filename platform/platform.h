@@ -2,7 +2,7 @@
  * The operating-system primitives libsvcctl is built on.  One header, one
  * implementation per OS family (unix.c, windows.c), chosen in CMake.
  * Every function returns 0 (or a documented non-negative value) or a
- * negative code: -errno, or an SVCCTL_E_* code of svcctl/pidfile.h.
+ * negative code: -errno, or an SVCCTL__E_* code of errors.h.
  */
 #ifndef SVCCTL_PLATFORM_H
 #define SVCCTL_PLATFORM_H
@@ -19,68 +19,68 @@
 #endif
 
 /* Identity of a file on its filesystem (dev/ino, or volume/file index). */
-struct platform_fileid {
+struct svcctl__fileid {
 	uint64_t dev;
 	uint64_t ino;
 };
 
 /* What a read of a small file returns besides its bytes. */
-struct platform_filemeta {
-	struct platform_fileid id;
+struct svcctl__filemeta {
+	struct svcctl__fileid id;
 	int64_t mtime_ms;
 	int64_t mtime_ns; /* the same instant, to the filesystem's precision */
 	int64_t size;
 };
 
-/* Results of platform_proc_check(). */
-enum platform_proc { PLATFORM_PROC_DEAD = 0, PLATFORM_PROC_ALIVE = 1, PLATFORM_PROC_ZOMBIE = 2 };
+/* Results of svcctl__proc_check(). */
+enum svcctl__proc { SVCCTL__PROC_DEAD = 0, SVCCTL__PROC_ALIVE = 1, SVCCTL__PROC_ZOMBIE = 2 };
 
 /* An open lock: a descriptor or a HANDLE, and what a wait left open. */
 typedef struct {
 	intptr_t h;
 	intptr_t watch; /* a wait's watch, closed after the unlock; -1 none */
-} platform_lockh;
+} svcctl__lockh;
 
 /* ---- processes and host ---- */
 
 /* The calling process's pid. */
-int64_t platform_self_pid(void);
+int64_t svcctl__self_pid(void);
 
 /* Largest pid this OS hands out; larger values in a pidfile are invalid. */
-int64_t platform_pid_max(void);
+int64_t svcctl__pid_max(void);
 
 /*
- * Is pid alive?  Returns enum platform_proc, or a negative code.  *start
+ * Is pid alive?  Returns enum svcctl__proc, or a negative code.  *start
  * gets the process start time (0 when the OS cannot tell).  A process we
  * may not signal is alive; an exited, unreaped one is a zombie.
  */
-int platform_proc_check(int64_t pid, uint64_t *start);
+int svcctl__proc_check(int64_t pid, uint64_t *start);
 
 /*
- * platform_proc_check() for a judge expecting start time expect (0: none):
+ * svcctl__proc_check() for a judge expecting start time expect (0: none):
  * where the process is alive and started at expect, the checks that only
  * guard against a foreign /proc are skipped.
  */
-int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start);
+int svcctl__proc_verify(int64_t pid, uint64_t expect, uint64_t *start);
 
 /* The calling process's start time, 0 when the OS cannot tell. */
-int platform_self_start(uint64_t *start);
+int svcctl__self_start(uint64_t *start);
 
 /* This host's name, NUL-terminated, truncated to size. */
-int platform_hostname(char *buf, size_t size);
+int svcctl__hostname(char *buf, size_t size);
 
 /* An id that changes at every boot, or "" where the OS has none. */
-int platform_boot_id(char *buf, size_t size);
+int svcctl__boot_id(char *buf, size_t size);
 
 /*
  * An id of the pid namespace our pids belong to, or "" where there is none:
  * a pid from another namespace names another process here.
  */
-int platform_pid_ns(char *buf, size_t size);
+int svcctl__pid_ns(char *buf, size_t size);
 
 /* Wall-clock milliseconds since the epoch, and a monotonic clock. */
-int64_t platform_now_ms(void);
-int64_t platform_mono_ms(void);
+int64_t svcctl__now_ms(void);
+int64_t svcctl__mono_ms(void);
 
 /* ---- files ---- */
 
@@ -90,16 +90,16 @@ int64_t platform_mono_ms(void);
  * SVCCTL_E_INVALID.  Symlinks, FIFOs, devices, sockets and directories
  * give SVCCTL_E_UNSAFE; an absent file -ENOENT.
  */
-int platform_read_file(const char *path, char *buf, size_t size, size_t *len,
-		       struct platform_filemeta *meta);
+int svcctl__read_file(const char *path, char *buf, size_t size, size_t *len,
+		      struct svcctl__filemeta *meta);
 
 /*
  * Publish data at path atomically with the given mode: the file appears
  * whole or not at all, and never replaces an existing one (-EEXIST).
  * *meta gets the identity, size and mtime of the published file.
  */
-int platform_publish_meta(const char *path, const char *data, size_t len, int mode,
-			  struct platform_filemeta *meta);
+int svcctl__publish_meta(const char *path, const char *data, size_t len, int mode,
+			 struct svcctl__filemeta *meta);
 
 /*
  * A file written ahead of its publish (so that a waiter handed the lock only
@@ -109,37 +109,37 @@ int platform_publish_meta(const char *path, const char *data, size_t len, int mo
 typedef struct {
 	intptr_t h;
 	int64_t made_us;
-	struct platform_filemeta meta;
-} platform_staged;
+	struct svcctl__filemeta meta;
+} svcctl__staged;
 
 /*
  * Write data with mode into a file that has no name yet, in path's
  * directory: 0 staged, 1 not possible here (publish the usual way), or < 0.
  */
-int platform_stage(const char *path, const char *data, size_t len, int mode, platform_staged *s);
+int svcctl__stage(const char *path, const char *data, size_t len, int mode, svcctl__staged *s);
 
 /*
- * Give the staged file the name path, as platform_publish_meta() would
+ * Give the staged file the name path, as svcctl__publish_meta() would
  * publish it (-EEXIST when path exists; the file stays staged for a retry).
  * A file staged a while ago gets the current time first.
  */
-int platform_publish_staged(platform_staged *s, const char *path, struct platform_filemeta *meta);
+int svcctl__publish_staged(svcctl__staged *s, const char *path, struct svcctl__filemeta *meta);
 
 /* Drop a staged file (published or not). */
-void platform_unstage(platform_staged *s);
+void svcctl__unstage(svcctl__staged *s);
 
 /*
  * Remove path if it is still the file of *meta, unchanged (same id, size
  * and mtime): 0 removed, 1 same file but changed (look inside), -ESTALE
  * another file, -ENOENT gone.
  */
-int platform_unlink_unchanged(const char *path, const struct platform_filemeta *meta);
+int svcctl__unlink_unchanged(const char *path, const struct svcctl__filemeta *meta);
 
 /* Remove path only if it still names the file id.  -ESTALE otherwise. */
-int platform_unlink_if(const char *path, const struct platform_fileid *id);
+int svcctl__unlink_if(const char *path, const struct svcctl__fileid *id);
 
 /* Set path's modification time to now, if it still names file id. */
-int platform_touch_if(const char *path, const struct platform_fileid *id);
+int svcctl__touch_if(const char *path, const struct svcctl__fileid *id);
 
 /*
  * Create the directory dir and its missing parents with mode.  A created
@@ -147,13 +147,13 @@ int platform_touch_if(const char *path, const struct platform_fileid *id);
  * created inside a world-writable directory without the sticky bit
  * (SVCCTL_E_UNSAFE).  0 when it exists or was made.
  */
-int platform_mkdirs(const char *dir, int mode);
+int svcctl__mkdirs(const char *dir, int mode);
 
 /* Is c a directory separator here ('/', and '\\' on Windows)? */
-int platform_is_sep(char c);
+int svcctl__is_sep(char c);
 
 /* Sleep for ms milliseconds. */
-void platform_sleep_ms(int ms);
+void svcctl__sleep_ms(int ms);
 
 /* ---- the adjacent lock file ---- */
 
@@ -163,29 +163,29 @@ void platform_sleep_ms(int ms);
  * file.  timeout_ms: 0 fail at once (SVCCTL_E_BUSY), > 0 wait that long
  * (SVCCTL_E_TIMEOUT), < 0 forever.  Waiting wakes when the lock is freed.
  */
-int platform_lock_acquire(const char *lockpath, int64_t timeout_ms, platform_lockh *h,
-			  struct platform_fileid *id);
+int svcctl__lock_acquire(const char *lockpath, int64_t timeout_ms, svcctl__lockh *h,
+			 struct svcctl__fileid *id);
 
 /* 1 if some process holds lockpath's lock, 0 if free or absent. */
-int platform_lock_probe(const char *lockpath);
+int svcctl__lock_probe(const char *lockpath);
 
 /* The pid holding lockpath's lock, 0 when it cannot be told. */
-int64_t platform_lock_holder(const char *lockpath);
+int64_t svcctl__lock_holder(const char *lockpath);
 
 /* Remove lockpath (unless NULL) if it still names id, then unlock and close. */
-void platform_lock_drop(platform_lockh h, const char *lockpath, const struct platform_fileid *id);
+void svcctl__lock_drop(svcctl__lockh h, const char *lockpath, const struct svcctl__fileid *id);
 
 /* Close without unlocking: for a forked child that inherited the lock. */
-void platform_lock_forget(platform_lockh h);
+void svcctl__lock_forget(svcctl__lockh h);
 
 /*
  * Adopt the descriptor named by the environment variable SVCCTL_LOCK_FD
  * when it is open on lockpath's file and holds (or gets at once) its lock:
  * 0 adopted into *h, 1 nothing to adopt, < 0 error.
  */
-int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform_fileid *id);
+int svcctl__lock_adopt(const char *lockpath, svcctl__lockh *h, struct svcctl__fileid *id);
 
 /* The descriptor of an open lock, to pass to a child; negative where none. */
-int platform_lock_fd(platform_lockh h);
+int svcctl__lock_fd(svcctl__lockh h);
 
 #endif /* SVCCTL_PLATFORM_H */

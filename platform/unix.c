@@ -17,15 +17,15 @@
 #include <unistd.h>
 
 #include "platform.h"
-#include "svcctl/pidfile.h"
+#include "errors.h"
 #include "unix.h"
 
-int64_t platform_self_pid(void)
+int64_t svcctl__self_pid(void)
 {
 	return (int64_t)getpid();
 }
 
-int64_t platform_pid_max(void)
+int64_t svcctl__pid_max(void)
 {
 #ifdef __linux__
 	return 4194304; /* PID_MAX_LIMIT: the kernel never exceeds it */
@@ -112,36 +112,36 @@ static int proc_is_ours(void)
 	return strtoll(link, NULL, 10) == (long long)getpid();
 }
 
-int platform_proc_check(int64_t pid, uint64_t *start)
+int svcctl__proc_check(int64_t pid, uint64_t *start)
 {
-	return platform_proc_verify(pid, 0, start);
+	return svcctl__proc_verify(pid, 0, start);
 }
 
-int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
+int svcctl__proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
 {
 	char path[64];
 	int dying = 0, rc;
 
 	*start = 0;
-	if (pid < 1 || pid > platform_pid_max())
+	if (pid < 1 || pid > svcctl__pid_max())
 		return -EINVAL;
 	/* EPERM: it exists, we may just not signal it */
 	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-		return PLATFORM_PROC_DEAD;
+		return SVCCTL__PROC_DEAD;
 	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
 	rc = read_proc_stat(path, &dying, start);
 	/* alive as kill() says, at the start expected: no /proc can mislead that */
 	if (rc == 0 && !dying && expect != 0 && *start == expect)
-		return PLATFORM_PROC_ALIVE;
+		return SVCCTL__PROC_ALIVE;
 	if (rc == 0 && proc_is_ours())
-		return dying ? PLATFORM_PROC_ZOMBIE : PLATFORM_PROC_ALIVE;
+		return dying ? SVCCTL__PROC_ZOMBIE : SVCCTL__PROC_ALIVE;
 	*start = 0;
 	/* exited and reaped since kill(): never call that alive */
 	if ((rc == -ENOENT || rc == -ESRCH) && proc_is_ours())
-		return PLATFORM_PROC_DEAD;
+		return SVCCTL__PROC_DEAD;
 	if (rc < 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-		return PLATFORM_PROC_DEAD;
-	return PLATFORM_PROC_ALIVE; /* kill() is all we can trust */
+		return SVCCTL__PROC_DEAD;
+	return SVCCTL__PROC_ALIVE; /* kill() is all we can trust */
 }
 
 /*
@@ -162,12 +162,12 @@ struct self_ident {
 	int have_start; /* read since pid was set */
 	int have_ns;
 	uint64_t start; /* 0: the OS cannot tell */
-	char pidns[SVCCTL_NS_MAX];
+	char pidns[SVCCTL__NS_MAX];
 };
 
 static _Thread_local struct self_ident ident;
 /* The boot id is the same for every process of the boot: read once. */
-static _Thread_local char boot_id[SVCCTL_BOOT_MAX];
+static _Thread_local char boot_id[SVCCTL__BOOT_MAX];
 static _Thread_local int boot_id_read;
 static pthread_once_t ident_once = PTHREAD_ONCE_INIT;
 
@@ -204,7 +204,7 @@ static struct self_ident *self_ident(void)
 	return &ident;
 }
 
-int platform_self_start(uint64_t *start)
+int svcctl__self_start(uint64_t *start)
 {
 	struct self_ident *id = self_ident();
 	int dying = 0;
@@ -217,7 +217,7 @@ int platform_self_start(uint64_t *start)
 	return 0;
 }
 
-int platform_pid_ns(char *buf, size_t size)
+int svcctl__pid_ns(char *buf, size_t size)
 {
 	struct self_ident *id = self_ident();
 	char link[64];
@@ -240,7 +240,7 @@ int platform_pid_ns(char *buf, size_t size)
 	return 0;
 }
 
-int platform_boot_id(char *buf, size_t size)
+int svcctl__boot_id(char *buf, size_t size)
 {
 	int fd;
 	ssize_t n = 0;
@@ -259,15 +259,15 @@ int platform_boot_id(char *buf, size_t size)
 	return 0;
 }
 
-void platform_unix_ident_warm(void)
+void svcctl__unix_ident_warm(void)
 {
-	char buf[SVCCTL_BOOT_MAX];
+	char buf[SVCCTL__BOOT_MAX];
 
-	platform_boot_id(buf, sizeof(buf));
-	platform_pid_ns(buf, sizeof(buf));
+	svcctl__boot_id(buf, sizeof(buf));
+	svcctl__pid_ns(buf, sizeof(buf));
 }
 
-int platform_hostname(char *buf, size_t size)
+int svcctl__hostname(char *buf, size_t size)
 {
 	if (gethostname(buf, size) < 0)
 		return -errno;
@@ -283,12 +283,12 @@ static int64_t clock_ms(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t platform_now_ms(void)
+int64_t svcctl__now_ms(void)
 {
 	return clock_ms(CLOCK_REALTIME);
 }
 
-int64_t platform_mono_ms(void)
+int64_t svcctl__mono_ms(void)
 {
 	return clock_ms(CLOCK_MONOTONIC);
 }
@@ -297,7 +297,7 @@ int64_t platform_mono_ms(void)
 static int open_error(int err)
 {
 	if (err == ELOOP || err == ENXIO)
-		return SVCCTL_E_UNSAFE; /* symlink; socket or absent FIFO peer */
+		return SVCCTL__E_UNSAFE; /* symlink; socket or absent FIFO peer */
 	return -err;
 }
 
@@ -322,13 +322,13 @@ static int read_capped(int fd, char *buf, size_t size, size_t *len, size_t expec
 		got += (size_t)n;
 	}
 	if (got == size && read(fd, &extra, 1) > 0)
-		return SVCCTL_E_INVALID;
+		return SVCCTL__E_INVALID;
 	*len = got;
 	return 0;
 }
 
-int platform_read_file(const char *path, char *buf, size_t size, size_t *len,
-		       struct platform_filemeta *meta)
+int svcctl__read_file(const char *path, char *buf, size_t size, size_t *len,
+		      struct svcctl__filemeta *meta)
 {
 	struct stat st;
 	int fd, rc;
@@ -339,16 +339,16 @@ int platform_read_file(const char *path, char *buf, size_t size, size_t *len,
 	if (fstat(fd, &st) < 0) {
 		rc = -errno;
 	} else if (!S_ISREG(st.st_mode)) {
-		rc = SVCCTL_E_UNSAFE; /* FIFO, device, directory: never read */
+		rc = SVCCTL__E_UNSAFE; /* FIFO, device, directory: never read */
 	} else {
 		rc = read_capped(fd, buf, size, len, st.st_size > 0 ? (size_t)st.st_size : 0);
-		platform_unix_meta(&st, meta);
+		svcctl__unix_meta(&st, meta);
 	}
 	close(fd);
 	return rc;
 }
 
-void platform_unix_meta(const struct stat *st, struct platform_filemeta *meta)
+void svcctl__unix_meta(const struct stat *st, struct svcctl__filemeta *meta)
 {
 	meta->id.dev = (uint64_t)st->st_dev;
 	meta->id.ino = (uint64_t)st->st_ino;
@@ -357,7 +357,7 @@ void platform_unix_meta(const struct stat *st, struct platform_filemeta *meta)
 	meta->size = (int64_t)st->st_size;
 }
 
-int platform_unix_same(const char *path, const struct platform_fileid *id)
+int svcctl__unix_same(const char *path, const struct svcctl__fileid *id)
 {
 	struct stat st;
 
@@ -368,23 +368,23 @@ int platform_unix_same(const char *path, const struct platform_fileid *id)
 	return 0;
 }
 
-int platform_unlink_if(const char *path, const struct platform_fileid *id)
+int svcctl__unlink_if(const char *path, const struct svcctl__fileid *id)
 {
-	int rc = platform_unix_same(path, id);
+	int rc = svcctl__unix_same(path, id);
 
 	if (rc < 0)
 		return rc;
 	return unlink(path) < 0 ? -errno : 0;
 }
 
-int platform_unlink_unchanged(const char *path, const struct platform_filemeta *meta)
+int svcctl__unlink_unchanged(const char *path, const struct svcctl__filemeta *meta)
 {
-	struct platform_filemeta now;
+	struct svcctl__filemeta now;
 	struct stat st;
 
 	if (lstat(path, &st) < 0)
 		return -errno;
-	platform_unix_meta(&st, &now);
+	svcctl__unix_meta(&st, &now);
 	if (now.id.dev != meta->id.dev || now.id.ino != meta->id.ino)
 		return -ESTALE;
 	if (now.size != meta->size || now.mtime_ns != meta->mtime_ns)
@@ -392,9 +392,9 @@ int platform_unlink_unchanged(const char *path, const struct platform_filemeta *
 	return unlink(path) < 0 ? -errno : 0;
 }
 
-int platform_touch_if(const char *path, const struct platform_fileid *id)
+int svcctl__touch_if(const char *path, const struct svcctl__fileid *id)
 {
-	int rc = platform_unix_same(path, id);
+	int rc = svcctl__unix_same(path, id);
 
 	if (rc < 0)
 		return rc;

@@ -7,15 +7,15 @@
 #include "platform.h"
 
 /* Fill *meta from a stat result. */
-void platform_unix_meta(const struct stat *st, struct platform_filemeta *meta);
+void svcctl__unix_meta(const struct stat *st, struct svcctl__filemeta *meta);
 
 /* 0 if path (not followed) is the file id, -ESTALE if another, or -errno. */
-int platform_unix_same(const char *path, const struct platform_fileid *id);
+int svcctl__unix_same(const char *path, const struct svcctl__fileid *id);
 
 /*
  * Read ahead what publishing a record will need (boot id, pid namespace),
  * for a waiter about to block: once handed the lock it only writes.
  */
-void platform_unix_ident_warm(void);
+void svcctl__unix_ident_warm(void);
 
 #endif /* SVCCTL_PLATFORM_UNIX_H */

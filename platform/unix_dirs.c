@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "svcctl/pidfile.h"
+#include "errors.h"
 #include "unix.h"
 
 /* Others may write in dirfd without the sticky bit: never create there. */
@@ -19,7 +19,7 @@ static int unsafe_parent(int dirfd)
 
 	if (fstat(dirfd, &st) < 0)
 		return -errno;
-	return (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX) ? SVCCTL_E_UNSAFE : 0;
+	return (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX) ? SVCCTL__E_UNSAFE : 0;
 }
 
 /* Open (creating if missing) component name below dirfd. */
@@ -38,7 +38,7 @@ static int step(int dirfd, const char *name, int mode)
 	/* what we made must still be ours: a symlink swapped in is refused */
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ELOOP || errno == ENOTDIR ? SVCCTL_E_UNSAFE : -errno;
+		return errno == ELOOP || errno == ENOTDIR ? SVCCTL__E_UNSAFE : -errno;
 	if (fchmod(fd, (mode_t)mode) < 0) {
 		rc = -errno;
 		close(fd);
@@ -47,7 +47,7 @@ static int step(int dirfd, const char *name, int mode)
 	return fd;
 }
 
-int platform_mkdirs(const char *dir, int mode)
+int svcctl__mkdirs(const char *dir, int mode)
 {
 	char buf[PATH_MAX];
 	char *save = NULL, *name;
@@ -70,12 +70,12 @@ int platform_mkdirs(const char *dir, int mode)
 	return 0;
 }
 
-int platform_is_sep(char c)
+int svcctl__is_sep(char c)
 {
 	return c == '/';
 }
 
-void platform_sleep_ms(int ms)
+void svcctl__sleep_ms(int ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
 

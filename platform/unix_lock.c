@@ -20,7 +20,7 @@
 #include <sys/inotify.h>
 #endif
 
-#include "svcctl/pidfile.h"
+#include "errors.h"
 #include "unix.h"
 
 /* Longest sleep between re-tries while waiting, should a wake-up be missed. */
@@ -43,8 +43,8 @@ static int open_lockfile(const char *lockpath, struct stat *st)
 		fd = open(lockpath, flags, 0600);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
-		return errno == ELOOP ? SVCCTL_E_UNSAFE : -errno;
-	rc = fstat(fd, st) < 0 ? -errno : S_ISREG(st->st_mode) ? 0 : SVCCTL_E_UNSAFE;
+		return errno == ELOOP ? SVCCTL__E_UNSAFE : -errno;
+	rc = fstat(fd, st) < 0 ? -errno : S_ISREG(st->st_mode) ? 0 : SVCCTL__E_UNSAFE;
 	if (rc < 0) {
 		close(fd);
 		return rc;
@@ -75,19 +75,19 @@ static int attempt(int fd, const char *lockpath, const struct stat *st, int bloc
 }
 
 /* Hand out a won lock: the descriptor, the watch a wait used, the id. */
-static void won(int fd, int watch, const struct stat *st, platform_lockh *h,
-		struct platform_fileid *id)
+static void won(int fd, int watch, const struct stat *st, svcctl__lockh *h,
+		struct svcctl__fileid *id)
 {
-	struct platform_filemeta meta;
+	struct svcctl__filemeta meta;
 
-	platform_unix_meta(st, &meta);
+	svcctl__unix_meta(st, &meta);
 	*id = meta.id;
 	h->h = fd;
 	h->watch = watch;
 }
 
-/* Lock at once (SVCCTL_E_BUSY when held) or blocking in the kernel. */
-static int try_lock(const char *lockpath, int block, platform_lockh *h, struct platform_fileid *id)
+/* Lock at once (SVCCTL__E_BUSY when held) or blocking in the kernel. */
+static int try_lock(const char *lockpath, int block, svcctl__lockh *h, struct svcctl__fileid *id)
 {
 	struct stat st;
 	int fd, rc;
@@ -98,7 +98,7 @@ static int try_lock(const char *lockpath, int block, platform_lockh *h, struct p
 			return fd;
 		rc = attempt(fd, lockpath, &st, 0);
 		if (rc == 1 && block) {
-			platform_unix_ident_warm();
+			svcctl__unix_ident_warm();
 			rc = attempt(fd, lockpath, &st, 1);
 		}
 		if (rc != 0)
@@ -106,7 +106,7 @@ static int try_lock(const char *lockpath, int block, platform_lockh *h, struct p
 	} while (rc == 2);
 	if (rc == 0)
 		won(fd, -1, &st, h, id);
-	return rc == 1 ? SVCCTL_E_BUSY : rc;
+	return rc == 1 ? SVCCTL__E_BUSY : rc;
 }
 
 /*
@@ -163,14 +163,14 @@ struct waiter {
 /*
  * Between two busy attempts: re-try at once a few times after a wake-up
  * (a dying holder's close is reported just before its lock goes), else
- * sleep on the watch.  0 to try again, SVCCTL_E_TIMEOUT when time is up.
+ * sleep on the watch.  0 to try again, SVCCTL__E_TIMEOUT when time is up.
  */
 static int pause_for(struct waiter *w)
 {
-	int64_t left = w->deadline - platform_mono_ms();
+	int64_t left = w->deadline - svcctl__mono_ms();
 
 	if (left <= 0)
-		return SVCCTL_E_TIMEOUT;
+		return SVCCTL__E_TIMEOUT;
 	if (w->spins > 0) {
 		w->spins--;
 		sched_yield();
@@ -191,10 +191,10 @@ static int pause_for(struct waiter *w)
  * closing an inotify instance waits for a grace period, so it is closed
  * after the unlock, off the hand-over path.
  */
-static int wait_lock(const char *lockpath, int64_t timeout_ms, platform_lockh *h,
-		     struct platform_fileid *id)
+static int wait_lock(const char *lockpath, int64_t timeout_ms, svcctl__lockh *h,
+		     struct svcctl__fileid *id)
 {
-	struct waiter w = {platform_mono_ms() + timeout_ms, -1, 0, 1, 0};
+	struct waiter w = {svcctl__mono_ms() + timeout_ms, -1, 0, 1, 0};
 	struct stat st;
 	int fd = -1, rc;
 
@@ -213,7 +213,7 @@ static int wait_lock(const char *lockpath, int64_t timeout_ms, platform_lockh *h
 		}
 		if (!w.watched) {
 			/* watch, then look again: a release in between is seen */
-			platform_unix_ident_warm();
+			svcctl__unix_ident_warm();
 			w.in = watch_add(-1, lockpath);
 			w.watched = 1;
 			continue;
@@ -233,8 +233,8 @@ static int wait_lock(const char *lockpath, int64_t timeout_ms, platform_lockh *h
 	return rc;
 }
 
-int platform_lock_acquire(const char *lockpath, int64_t timeout_ms, platform_lockh *h,
-			  struct platform_fileid *id)
+int svcctl__lock_acquire(const char *lockpath, int64_t timeout_ms, svcctl__lockh *h,
+			 struct svcctl__fileid *id)
 {
 	if (timeout_ms == 0)
 		return try_lock(lockpath, 0, h, id);
@@ -243,7 +243,7 @@ int platform_lock_acquire(const char *lockpath, int64_t timeout_ms, platform_loc
 	return wait_lock(lockpath, timeout_ms, h, id);
 }
 
-int platform_lock_probe(const char *lockpath)
+int svcctl__lock_probe(const char *lockpath)
 {
 	int fd = open(lockpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	int held;
@@ -256,7 +256,7 @@ int platform_lock_probe(const char *lockpath)
 	return held;
 }
 
-int64_t platform_lock_holder(const char *lockpath)
+int64_t svcctl__lock_holder(const char *lockpath)
 {
 	char line[256];
 	struct stat st;
@@ -281,14 +281,14 @@ int64_t platform_lock_holder(const char *lockpath)
 	return pid > 0 ? pid : 0;
 }
 
-void platform_lock_drop(platform_lockh h, const char *lockpath, const struct platform_fileid *id)
+void svcctl__lock_drop(svcctl__lockh h, const char *lockpath, const struct svcctl__fileid *id)
 {
 	struct stat st;
 
 	/* remove while still holding it: a waiter re-checks the path after
 	 * locking; never a non-empty file, an NFS-safe mode's record */
 	if (lockpath && fstat((int)h.h, &st) == 0 && st.st_size == 0 &&
-	    platform_unix_same(lockpath, id) == 0)
+	    svcctl__unix_same(lockpath, id) == 0)
 		unlink(lockpath);
 	flock((int)h.h, LOCK_UN);
 	close((int)h.h);
@@ -296,7 +296,7 @@ void platform_lock_drop(platform_lockh h, const char *lockpath, const struct pla
 		close((int)h.watch); /* slow (a grace period), and nobody waits on it now */
 }
 
-void platform_lock_forget(platform_lockh h)
+void svcctl__lock_forget(svcctl__lockh h)
 {
 	close((int)h.h);
 	if (h.watch >= 0)
@@ -319,7 +319,7 @@ static int inherited_fd(void)
 	return (int)fd;
 }
 
-int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform_fileid *id)
+int svcctl__lock_adopt(const char *lockpath, svcctl__lockh *h, struct svcctl__fileid *id)
 {
 	int fd = inherited_fd(), rc;
 	struct stat st;
@@ -327,7 +327,7 @@ int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform
 	/* only a regular file that is lockpath's own inode is ours to adopt */
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return 1;
-	if (platform_unix_same(lockpath, &(struct platform_fileid){st.st_dev, st.st_ino}) < 0)
+	if (svcctl__unix_same(lockpath, &(struct svcctl__fileid){st.st_dev, st.st_ino}) < 0)
 		return 1;
 	/*
 	 * flock belongs to the open file description: held already, this is a
@@ -336,7 +336,7 @@ int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform
 	do
 		rc = flock(fd, LOCK_EX | LOCK_NB);
 	while (rc < 0 && errno == EINTR);
-	if (rc < 0 || platform_unix_same(lockpath, &(struct platform_fileid){st.st_dev, st.st_ino}))
+	if (rc < 0 || svcctl__unix_same(lockpath, &(struct svcctl__fileid){st.st_dev, st.st_ino}))
 		return 1;
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		return -errno;
@@ -344,7 +344,7 @@ int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform
 	return 0;
 }
 
-int platform_lock_fd(platform_lockh h)
+int svcctl__lock_fd(svcctl__lockh h)
 {
 	return (int)h.h;
 }

@@ -36,7 +36,7 @@ static int write_all(int fd, const char *data, size_t len)
  * Write the content, record what it made, and set the exact mode where the
  * umask changed it (the usual umask leaves nothing to do).
  */
-static int fill(int fd, const char *data, size_t len, int mode, struct platform_filemeta *meta)
+static int fill(int fd, const char *data, size_t len, int mode, struct svcctl__filemeta *meta)
 {
 	struct stat st;
 	int rc = write_all(fd, data, len);
@@ -47,7 +47,7 @@ static int fill(int fd, const char *data, size_t len, int mode, struct platform_
 		return -errno;
 	if ((st.st_mode & 07777) != (mode_t)mode && fchmod(fd, (mode_t)mode) < 0)
 		return -errno;
-	platform_unix_meta(&st, meta); /* a mode change leaves size and mtime */
+	svcctl__unix_meta(&st, meta); /* a mode change leaves size and mtime */
 	return 0;
 }
 
@@ -107,7 +107,7 @@ static int64_t mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-int platform_stage(const char *path, const char *data, size_t len, int mode, platform_staged *s)
+int svcctl__stage(const char *path, const char *data, size_t len, int mode, svcctl__staged *s)
 {
 	int fd = -EOPNOTSUPP, rc;
 
@@ -134,7 +134,7 @@ int platform_stage(const char *path, const char *data, size_t len, int mode, pla
  * the pidfile's age (judged by other hosts) counts from its publish.  The
  * time is set explicitly, so it is known without another fstat().
  */
-static int freshen(platform_staged *s)
+static int freshen(svcctl__staged *s)
 {
 	struct timespec ts[2];
 
@@ -150,7 +150,7 @@ static int freshen(platform_staged *s)
 	return 0;
 }
 
-int platform_publish_staged(platform_staged *s, const char *path, struct platform_filemeta *meta)
+int svcctl__publish_staged(svcctl__staged *s, const char *path, struct svcctl__filemeta *meta)
 {
 	int rc = s->h < 0 ? -EBADF : freshen(s);
 
@@ -167,7 +167,7 @@ int platform_publish_staged(platform_staged *s, const char *path, struct platfor
 	return rc;
 }
 
-void platform_unstage(platform_staged *s)
+void svcctl__unstage(svcctl__staged *s)
 {
 	if (s->h >= 0)
 		close((int)s->h);
@@ -176,7 +176,7 @@ void platform_unstage(platform_staged *s)
 
 /* Publish through a hidden temporary name beside path. */
 static int publish_named(const char *path, const char *data, size_t len, int mode,
-			 struct platform_filemeta *meta)
+			 struct svcctl__filemeta *meta)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *base = strrchr(path, '/');
@@ -201,15 +201,15 @@ static int publish_named(const char *path, const char *data, size_t len, int mod
 	return rc;
 }
 
-int platform_publish_meta(const char *path, const char *data, size_t len, int mode,
-			  struct platform_filemeta *meta)
+int svcctl__publish_meta(const char *path, const char *data, size_t len, int mode,
+			 struct svcctl__filemeta *meta)
 {
-	platform_staged s;
-	int rc = platform_stage(path, data, len, mode, &s);
+	svcctl__staged s;
+	int rc = svcctl__stage(path, data, len, mode, &s);
 
 	if (rc == 0) {
-		rc = platform_publish_staged(&s, path, meta);
-		platform_unstage(&s);
+		rc = svcctl__publish_staged(&s, path, meta);
+		svcctl__unstage(&s);
 		/* staged, but /proc is missing to name it: a temporary name will do */
 		if (rc != -EOPNOTSUPP)
 			return rc;

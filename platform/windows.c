@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svcctl/pidfile.h"
+#include "errors.h"
 #include "win_internal.h"
 
 /* Open for everything: no other opener is ever refused by our share mode. */
 #define SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
 
-int platform_win_error(DWORD e)
+int svcctl__win_error(DWORD e)
 {
 	switch (e) {
 	case ERROR_FILE_NOT_FOUND:
@@ -37,14 +37,14 @@ int platform_win_error(DWORD e)
 	case ERROR_PIPE_BUSY:
 		return -EBUSY;
 	case ERROR_LOCK_VIOLATION:
-		return SVCCTL_E_BUSY;
+		return SVCCTL__E_BUSY;
 	case ERROR_TIMEOUT:
 	case WAIT_TIMEOUT:
 	case ERROR_OPERATION_ABORTED:
-		return SVCCTL_E_TIMEOUT;
+		return SVCCTL__E_TIMEOUT;
 	case ERROR_CANT_ACCESS_FILE:
 	case ERROR_CANT_RESOLVE_FILENAME:
-		return SVCCTL_E_UNSAFE;
+		return SVCCTL__E_UNSAFE;
 	case ERROR_NOT_ENOUGH_MEMORY:
 	case ERROR_OUTOFMEMORY:
 		return -ENOMEM;
@@ -79,17 +79,17 @@ int platform_win_error(DWORD e)
 	}
 }
 
-int platform_win_last_error(void)
+int svcctl__win_last_error(void)
 {
-	return platform_win_error(GetLastError());
+	return svcctl__win_error(GetLastError());
 }
 
-uint64_t platform_win_ticks(FILETIME ft)
+uint64_t svcctl__win_ticks(FILETIME ft)
 {
 	return ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
 }
 
-int platform_win_wide(const char *path, const char *suffix, wchar_t **out)
+int svcctl__win_wide(const char *path, const char *suffix, wchar_t **out)
 {
 	size_t n = strlen(path), m = strlen(suffix);
 	char *s = malloc(n + m + 1);
@@ -102,7 +102,7 @@ int platform_win_wide(const char *path, const char *suffix, wchar_t **out)
 	memcpy(s + n, suffix, m + 1);
 	len = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
 	if (len <= 0)
-		rc = platform_win_last_error();
+		rc = svcctl__win_last_error();
 	else if ((*out = malloc((size_t)len * sizeof(wchar_t))) == NULL)
 		rc = -ENOMEM;
 	else
@@ -121,44 +121,45 @@ static void unique_suffix(const char *kind, char *buf, size_t size)
 		 (unsigned long long)t.QuadPart);
 }
 
-int platform_win_open(const char *path, const char *suffix, DWORD access, DWORD disposition,
-		      HANDLE *h)
+int svcctl__win_open(const char *path, const char *suffix, DWORD access, DWORD disposition,
+		     HANDLE *h)
 {
 	DWORD flags = FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS;
 	wchar_t *w;
-	int rc = platform_win_wide(path, suffix, &w);
+	int rc = svcctl__win_wide(path, suffix, &w);
 
 	if (rc < 0)
 		return rc;
 	*h = CreateFileW(w, access, SHARE_ALL, NULL, disposition, flags, NULL);
-	rc = *h == INVALID_HANDLE_VALUE ? platform_win_last_error() : 0;
+	rc = *h == INVALID_HANDLE_VALUE ? svcctl__win_last_error() : 0;
 	free(w);
 	return rc;
 }
 
-int platform_win_meta(HANDLE h, struct platform_filemeta *meta)
+int svcctl__win_meta(HANDLE h, struct svcctl__filemeta *meta)
 {
 	DWORD odd = FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DEVICE;
 	BY_HANDLE_FILE_INFORMATION fi;
 
 	if (GetFileType(h) != FILE_TYPE_DISK)
-		return SVCCTL_E_UNSAFE; /* a pipe, a console, NUL */
+		return SVCCTL__E_UNSAFE; /* a pipe, a console, NUL */
 	if (!GetFileInformationByHandle(h, &fi))
-		return platform_win_last_error();
+		return svcctl__win_last_error();
 	if (fi.dwFileAttributes & odd)
-		return SVCCTL_E_UNSAFE;
+		return SVCCTL__E_UNSAFE;
 	meta->id.dev = fi.dwVolumeSerialNumber;
 	meta->id.ino = ((uint64_t)fi.nFileIndexHigh << 32) | fi.nFileIndexLow;
-	meta->mtime_ns = ((int64_t)platform_win_ticks(fi.ftLastWriteTime) - (int64_t)EPOCH_DIFF_100NS) * 100;
+	meta->mtime_ns =
+	    ((int64_t)svcctl__win_ticks(fi.ftLastWriteTime) - (int64_t)EPOCH_DIFF_100NS) * 100;
 	meta->mtime_ms = meta->mtime_ns / 1000000;
 	meta->size = ((int64_t)fi.nFileSizeHigh << 32) | fi.nFileSizeLow;
 	return 0;
 }
 
-int platform_win_same(HANDLE h, const struct platform_fileid *id)
+int svcctl__win_same(HANDLE h, const struct svcctl__fileid *id)
 {
-	struct platform_filemeta meta;
-	int rc = platform_win_meta(h, &meta);
+	struct svcctl__filemeta meta;
+	int rc = svcctl__win_meta(h, &meta);
 
 	if (rc < 0)
 		return rc;
@@ -171,7 +172,7 @@ static int rename_handle(HANDLE h, const char *path, const char *suffix)
 	FILE_RENAME_INFO *ri;
 	wchar_t *w;
 	size_t n, size;
-	int rc = platform_win_wide(path, suffix, &w);
+	int rc = svcctl__win_wide(path, suffix, &w);
 
 	if (rc < 0)
 		return rc;
@@ -187,7 +188,7 @@ static int rename_handle(HANDLE h, const char *path, const char *suffix)
 	ri->FileNameLength = (DWORD)(n * sizeof(wchar_t));
 	memcpy(ri->FileName, w, (n + 1) * sizeof(wchar_t));
 	if (!SetFileInformationByHandle(h, FileRenameInfo, ri, (DWORD)size))
-		rc = platform_win_last_error();
+		rc = svcctl__win_last_error();
 	free(ri);
 	free(w);
 	return rc;
@@ -200,7 +201,7 @@ static int delete_on_close(HANDLE h)
 
 	return SetFileInformationByHandle(h, FileDispositionInfo, &di, sizeof(di))
 		   ? 0
-		   : platform_win_last_error();
+		   : svcctl__win_last_error();
 }
 
 /*
@@ -208,7 +209,7 @@ static int delete_on_close(HANDLE h)
  * it aside first, because a deleted file that others hold open keeps its
  * name busy until the last of them closes it.
  */
-int platform_win_remove(HANDLE h, const char *path)
+int svcctl__win_remove(HANDLE h, const char *path)
 {
 	char suffix[64];
 
@@ -220,7 +221,7 @@ int platform_win_remove(HANDLE h, const char *path)
 
 /* ---- files ---- */
 
-/* Read up to size bytes of h into buf; SVCCTL_E_INVALID if more follow. */
+/* Read up to size bytes of h into buf; SVCCTL__E_INVALID if more follow. */
 static int read_all(HANDLE h, char *buf, size_t size, size_t *len)
 {
 	DWORD n;
@@ -231,33 +232,33 @@ static int read_all(HANDLE h, char *buf, size_t size, size_t *len)
 		DWORD want = size - *len > 65536 ? 65536 : (DWORD)(size - *len);
 
 		if (!ReadFile(h, buf + *len, want, &n, NULL))
-			return platform_win_last_error();
+			return svcctl__win_last_error();
 		if (n == 0)
 			return 0;
 		*len += n;
 	}
 	/* it grew past the cap since we looked at its size */
 	if (!ReadFile(h, &extra, 1, &n, NULL))
-		return platform_win_last_error();
-	return n == 0 ? 0 : SVCCTL_E_INVALID;
+		return svcctl__win_last_error();
+	return n == 0 ? 0 : SVCCTL__E_INVALID;
 }
 
-int platform_read_file(const char *path, char *buf, size_t size, size_t *len,
-		       struct platform_filemeta *meta)
+int svcctl__read_file(const char *path, char *buf, size_t size, size_t *len,
+		      struct svcctl__filemeta *meta)
 {
-	struct platform_filemeta m;
+	struct svcctl__filemeta m;
 	LARGE_INTEGER sz;
 	HANDLE h;
-	int rc = platform_win_open(path, "", GENERIC_READ, OPEN_EXISTING, &h);
+	int rc = svcctl__win_open(path, "", GENERIC_READ, OPEN_EXISTING, &h);
 
 	*len = 0;
 	if (rc < 0)
 		return rc;
-	rc = platform_win_meta(h, &m);
+	rc = svcctl__win_meta(h, &m);
 	if (rc == 0 && !GetFileSizeEx(h, &sz))
-		rc = platform_win_last_error();
+		rc = svcctl__win_last_error();
 	if (rc == 0)
-		rc = (uint64_t)sz.QuadPart > size ? SVCCTL_E_INVALID : read_all(h, buf, size, len);
+		rc = (uint64_t)sz.QuadPart > size ? SVCCTL__E_INVALID : read_all(h, buf, size, len);
 	if (rc == 0 && meta)
 		*meta = m;
 	CloseHandle(h);
@@ -273,12 +274,12 @@ static int create_temp(const char *path, HANDLE *h)
 
 	for (int tries = 0; tries < 16 && rc == -EEXIST; tries++) {
 		unique_suffix("tmp", suffix, sizeof(suffix));
-		rc = platform_win_open(path, suffix, access, CREATE_NEW, h);
+		rc = svcctl__win_open(path, suffix, access, CREATE_NEW, h);
 	}
 	return rc;
 }
 
-int platform_win_write_all(HANDLE h, const char *data, size_t len)
+int svcctl__win_write_all(HANDLE h, const char *data, size_t len)
 {
 	DWORD n;
 
@@ -286,17 +287,17 @@ int platform_win_write_all(HANDLE h, const char *data, size_t len)
 		DWORD chunk = len > 65536 ? 65536 : (DWORD)len;
 
 		if (!WriteFile(h, data, chunk, &n, NULL))
-			return platform_win_last_error();
+			return svcctl__win_last_error();
 		data += n;
 		len -= n;
 	}
 	return 0;
 }
 
-int platform_publish_meta(const char *path, const char *data, size_t len, int mode,
-			  struct platform_filemeta *out)
+int svcctl__publish_meta(const char *path, const char *data, size_t len, int mode,
+			 struct svcctl__filemeta *out)
 {
-	struct platform_filemeta meta;
+	struct svcctl__filemeta meta;
 	HANDLE h;
 	int rc;
 
@@ -304,9 +305,9 @@ int platform_publish_meta(const char *path, const char *data, size_t len, int mo
 	rc = create_temp(path, &h);
 	if (rc < 0)
 		return rc;
-	rc = platform_win_write_all(h, data, len);
+	rc = svcctl__win_write_all(h, data, len);
 	if (rc == 0)
-		rc = platform_win_meta(h, &meta);
+		rc = svcctl__win_meta(h, &meta);
 	if (rc == 0)
 		rc = rename_handle(h, path, "");
 	if (rc == 0)
@@ -318,7 +319,7 @@ int platform_publish_meta(const char *path, const char *data, size_t len, int mo
 }
 
 /* Windows has no unnamed files: every record is written under the lock. */
-int platform_stage(const char *path, const char *data, size_t len, int mode, platform_staged *s)
+int svcctl__stage(const char *path, const char *data, size_t len, int mode, svcctl__staged *s)
 {
 	(void)path;
 	(void)data;
@@ -328,7 +329,7 @@ int platform_stage(const char *path, const char *data, size_t len, int mode, pla
 	return 1;
 }
 
-int platform_publish_staged(platform_staged *s, const char *path, struct platform_filemeta *meta)
+int svcctl__publish_staged(svcctl__staged *s, const char *path, struct svcctl__filemeta *meta)
 {
 	(void)s;
 	(void)path;
@@ -336,59 +337,59 @@ int platform_publish_staged(platform_staged *s, const char *path, struct platfor
 	return -EOPNOTSUPP;
 }
 
-void platform_unstage(platform_staged *s)
+void svcctl__unstage(svcctl__staged *s)
 {
 	s->h = -1;
 }
 
-int platform_unlink_if(const char *path, const struct platform_fileid *id)
+int svcctl__unlink_if(const char *path, const struct svcctl__fileid *id)
 {
 	HANDLE h;
-	int rc = platform_win_open(path, "", DELETE | FILE_READ_ATTRIBUTES, OPEN_EXISTING, &h);
+	int rc = svcctl__win_open(path, "", DELETE | FILE_READ_ATTRIBUTES, OPEN_EXISTING, &h);
 
 	if (rc < 0)
 		return rc;
 	/* the handle pins the file we compared: no race with a replacement */
-	rc = platform_win_same(h, id);
+	rc = svcctl__win_same(h, id);
 	if (rc == 0)
-		rc = platform_win_remove(h, path);
+		rc = svcctl__win_remove(h, path);
 	CloseHandle(h);
 	return rc;
 }
 
-int platform_unlink_unchanged(const char *path, const struct platform_filemeta *meta)
+int svcctl__unlink_unchanged(const char *path, const struct svcctl__filemeta *meta)
 {
-	struct platform_filemeta now;
+	struct svcctl__filemeta now;
 	HANDLE h;
-	int rc = platform_win_open(path, "", DELETE | FILE_READ_ATTRIBUTES, OPEN_EXISTING, &h);
+	int rc = svcctl__win_open(path, "", DELETE | FILE_READ_ATTRIBUTES, OPEN_EXISTING, &h);
 
 	if (rc < 0)
 		return rc;
 	/* the handle pins the file we compare: no race with a replacement */
-	rc = platform_win_meta(h, &now);
+	rc = svcctl__win_meta(h, &now);
 	if (rc == 0 && (now.id.dev != meta->id.dev || now.id.ino != meta->id.ino))
 		rc = -ESTALE;
 	else if (rc == 0 && (now.size != meta->size || now.mtime_ns != meta->mtime_ns))
 		rc = 1;
 	else if (rc == 0)
-		rc = platform_win_remove(h, path);
+		rc = svcctl__win_remove(h, path);
 	CloseHandle(h);
 	return rc;
 }
 
-int platform_touch_if(const char *path, const struct platform_fileid *id)
+int svcctl__touch_if(const char *path, const struct svcctl__fileid *id)
 {
 	DWORD access = FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
 	FILETIME now;
 	HANDLE h;
-	int rc = platform_win_open(path, "", access, OPEN_EXISTING, &h);
+	int rc = svcctl__win_open(path, "", access, OPEN_EXISTING, &h);
 
 	if (rc < 0)
 		return rc;
-	rc = platform_win_same(h, id);
+	rc = svcctl__win_same(h, id);
 	GetSystemTimeAsFileTime(&now);
 	if (rc == 0 && !SetFileTime(h, NULL, NULL, &now))
-		rc = platform_win_last_error();
+		rc = svcctl__win_last_error();
 	CloseHandle(h);
 	return rc;
 }

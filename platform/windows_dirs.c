@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svcctl/pidfile.h"
+#include "errors.h"
 #include "win_internal.h"
 
 /* 0 if path is a plain directory (not a reparse point), else a code. */
@@ -16,10 +16,10 @@ static int plain_dir(const wchar_t *path)
 	DWORD a = GetFileAttributesW(path);
 
 	if (a == INVALID_FILE_ATTRIBUTES)
-		return platform_win_last_error();
+		return svcctl__win_last_error();
 	if (!(a & FILE_ATTRIBUTE_DIRECTORY))
 		return -ENOTDIR;
-	return a & FILE_ATTRIBUTE_REPARSE_POINT ? SVCCTL_E_UNSAFE : 0;
+	return a & FILE_ATTRIBUTE_REPARSE_POINT ? SVCCTL__E_UNSAFE : 0;
 }
 
 /* Create the directory w unless it exists; a new one must stay plain. */
@@ -30,11 +30,11 @@ static int make_one(const wchar_t *w)
 	if (CreateDirectoryW(w, NULL))
 		return plain_dir(w);
 	if (GetLastError() != ERROR_ALREADY_EXISTS && GetLastError() != ERROR_ACCESS_DENIED)
-		return platform_win_last_error();
+		return svcctl__win_last_error();
 	/* existing (drive roots answer "access denied"): it must be a directory */
 	a = GetFileAttributesW(w);
 	if (a == INVALID_FILE_ATTRIBUTES)
-		return platform_win_last_error();
+		return svcctl__win_last_error();
 	return a & FILE_ATTRIBUTE_DIRECTORY ? 0 : -ENOTDIR;
 }
 
@@ -55,10 +55,10 @@ static size_t root_len(const wchar_t *w)
 	return i;
 }
 
-int platform_mkdirs(const char *dir, int mode)
+int svcctl__mkdirs(const char *dir, int mode)
 {
 	wchar_t *w;
-	int rc = platform_win_wide(dir, "", &w);
+	int rc = svcctl__win_wide(dir, "", &w);
 
 	(void)mode; /* ACLs are inherited from the parent */
 	if (rc < 0)
@@ -76,12 +76,12 @@ int platform_mkdirs(const char *dir, int mode)
 	return rc;
 }
 
-void platform_sleep_ms(int ms)
+void svcctl__sleep_ms(int ms)
 {
 	Sleep(ms > 0 ? (DWORD)ms : 0);
 }
 
-int platform_is_sep(char c)
+int svcctl__is_sep(char c)
 {
 	return c == '/' || c == '\\';
 }

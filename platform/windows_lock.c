@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "svcctl/pidfile.h"
+#include "errors.h"
 #include "win_internal.h"
 
 /* The locked byte: far past any content, so the holder's pid stays readable. */
@@ -73,7 +73,7 @@ static int lock_wait(HANDLE h, int64_t ms)
 		err = GetLastError();
 		CloseHandle(h);
 		free(w);
-		return platform_win_error(err);
+		return svcctl__win_error(err);
 	}
 	if (WaitForSingleObject(t, wait) == WAIT_TIMEOUT) {
 		if (CancelSynchronousIo(t))
@@ -81,7 +81,7 @@ static int lock_wait(HANDLE h, int64_t ms)
 		if (InterlockedCompareExchange(&w->state, WAIT_GIVEN_UP, WAIT_PENDING) ==
 		    WAIT_PENDING) {
 			CloseHandle(t);
-			return SVCCTL_E_TIMEOUT; /* the thread owns h and w now */
+			return SVCCTL__E_TIMEOUT; /* the thread owns h and w now */
 		}
 		WaitForSingleObject(t, INFINITE);
 	}
@@ -91,8 +91,8 @@ static int lock_wait(HANDLE h, int64_t ms)
 	if (err != 0)
 		CloseHandle(h);
 	return err == 0                         ? 0
-	       : err == ERROR_OPERATION_ABORTED ? SVCCTL_E_TIMEOUT
-						: platform_win_error(err);
+	       : err == ERROR_OPERATION_ABORTED ? SVCCTL__E_TIMEOUT
+						: svcctl__win_error(err);
 }
 
 /* Lock h now (ms 0), forever (< 0) or waiting up to ms; consumes h on failure. */
@@ -106,25 +106,25 @@ static int lock_take(HANDLE h, int64_t ms)
 		return lock_wait(h, ms);
 	if (LockFileEx(h, flags, 0, 1, 0, &ov))
 		return 0;
-	rc = platform_win_last_error();
+	rc = svcctl__win_last_error();
 	CloseHandle(h);
 	return rc;
 }
 
 /* 0 if path (not followed) still names the file id, else -ESTALE or -errno. */
-static int path_is(const char *path, const struct platform_fileid *id)
+static int path_is(const char *path, const struct svcctl__fileid *id)
 {
 	HANDLE h;
-	int rc = platform_win_open(path, "", FILE_READ_ATTRIBUTES, OPEN_EXISTING, &h);
+	int rc = svcctl__win_open(path, "", FILE_READ_ATTRIBUTES, OPEN_EXISTING, &h);
 
 	if (rc < 0)
 		return rc;
-	rc = platform_win_same(h, id);
+	rc = svcctl__win_same(h, id);
 	CloseHandle(h);
 	return rc;
 }
 
-/* Record our pid as the lock file's content, for platform_lock_holder(). */
+/* Record our pid as the lock file's content, for svcctl__lock_holder(). */
 static void write_holder(HANDLE h)
 {
 	LARGE_INTEGER zero = {0};
@@ -132,22 +132,22 @@ static void write_holder(HANDLE h)
 	int n = snprintf(line, sizeof(line), "%lu\n", GetCurrentProcessId());
 
 	if (SetFilePointerEx(h, zero, NULL, FILE_BEGIN) &&
-	    platform_win_write_all(h, line, (size_t)n) == 0)
+	    svcctl__win_write_all(h, line, (size_t)n) == 0)
 		SetEndOfFile(h);
 }
 
 /* One open-lock-verify round; -ESTALE when the path moved while we waited. */
-static int lock_once(const char *lockpath, int64_t ms, HANDLE *out, struct platform_fileid *id)
+static int lock_once(const char *lockpath, int64_t ms, HANDLE *out, struct svcctl__fileid *id)
 {
 	DWORD access = GENERIC_READ | GENERIC_WRITE | DELETE;
-	struct platform_filemeta meta;
+	struct svcctl__filemeta meta;
 	OVERLAPPED ov = lock_range();
 	HANDLE h;
-	int rc = platform_win_open(lockpath, "", access, OPEN_ALWAYS, &h);
+	int rc = svcctl__win_open(lockpath, "", access, OPEN_ALWAYS, &h);
 
 	if (rc < 0)
 		return rc;
-	rc = platform_win_meta(h, &meta);
+	rc = svcctl__win_meta(h, &meta);
 	if (rc < 0) {
 		CloseHandle(h);
 		return rc;
@@ -168,17 +168,17 @@ static int lock_once(const char *lockpath, int64_t ms, HANDLE *out, struct platf
 	return 0;
 }
 
-int platform_lock_acquire(const char *lockpath, int64_t timeout_ms, platform_lockh *h,
-			  struct platform_fileid *id)
+int svcctl__lock_acquire(const char *lockpath, int64_t timeout_ms, svcctl__lockh *h,
+			 struct svcctl__fileid *id)
 {
-	int64_t deadline = platform_mono_ms() + timeout_ms;
+	int64_t deadline = svcctl__mono_ms() + timeout_ms;
 	int64_t left = timeout_ms;
 	HANDLE f;
 	int rc;
 
 	while ((rc = lock_once(lockpath, left, &f, id)) == -ESTALE) {
-		if (timeout_ms > 0 && (left = deadline - platform_mono_ms()) <= 0)
-			return SVCCTL_E_TIMEOUT;
+		if (timeout_ms > 0 && (left = deadline - svcctl__mono_ms()) <= 0)
+			return SVCCTL__E_TIMEOUT;
 	}
 	if (rc == 0) {
 		h->h = (intptr_t)f;
@@ -187,58 +187,58 @@ int platform_lock_acquire(const char *lockpath, int64_t timeout_ms, platform_loc
 	return rc;
 }
 
-int platform_lock_probe(const char *lockpath)
+int svcctl__lock_probe(const char *lockpath)
 {
 	OVERLAPPED ov = lock_range();
 	HANDLE h;
-	int held, rc = platform_win_open(lockpath, "", GENERIC_READ, OPEN_EXISTING, &h);
+	int held, rc = svcctl__win_open(lockpath, "", GENERIC_READ, OPEN_EXISTING, &h);
 
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
 	/* shared, so that two probes never see each other */
 	held = !LockFileEx(h, LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov);
 	if (held && GetLastError() != ERROR_LOCK_VIOLATION)
-		held = platform_win_last_error();
+		held = svcctl__win_last_error();
 	else if (!held)
 		UnlockFileEx(h, 0, 1, 0, &ov);
 	CloseHandle(h);
 	return held;
 }
 
-int64_t platform_lock_holder(const char *lockpath)
+int64_t svcctl__lock_holder(const char *lockpath)
 {
 	char buf[32];
 	size_t len = 0;
 	int64_t pid = 0;
 
-	if (platform_lock_probe(lockpath) != 1 ||
-	    platform_read_file(lockpath, buf, sizeof(buf), &len, NULL) < 0)
+	if (svcctl__lock_probe(lockpath) != 1 ||
+	    svcctl__read_file(lockpath, buf, sizeof(buf), &len, NULL) < 0)
 		return 0;
 	for (size_t i = 0; i < len && buf[i] >= '0' && buf[i] <= '9' && pid < UINT32_MAX; i++)
 		pid = pid * 10 + (buf[i] - '0');
 	return pid <= UINT32_MAX ? pid : 0;
 }
 
-void platform_lock_drop(platform_lockh h, const char *lockpath, const struct platform_fileid *id)
+void svcctl__lock_drop(svcctl__lockh h, const char *lockpath, const struct svcctl__fileid *id)
 {
 	HANDLE f = (HANDLE)h.h;
 	OVERLAPPED ov = lock_range();
 
 	/* remove while still holding it: a waiter re-checks the path after locking */
 	if (lockpath && path_is(lockpath, id) == 0)
-		platform_win_remove(f, lockpath);
+		svcctl__win_remove(f, lockpath);
 	UnlockFileEx(f, 0, 1, 0, &ov);
 	CloseHandle(f);
 }
 
-void platform_lock_forget(platform_lockh h)
+void svcctl__lock_forget(svcctl__lockh h)
 {
 	/* no fork here: nothing is ever inherited, so this only closes */
 	CloseHandle((HANDLE)h.h);
 }
 
 /* No descriptors are passed down on Windows: nothing to adopt. */
-int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform_fileid *id)
+int svcctl__lock_adopt(const char *lockpath, svcctl__lockh *h, struct svcctl__fileid *id)
 {
 	(void)lockpath;
 	(void)h;
@@ -246,7 +246,7 @@ int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform
 	return 1;
 }
 
-int platform_lock_fd(platform_lockh h)
+int svcctl__lock_fd(svcctl__lockh h)
 {
 	(void)h;
 	return -ENOSYS;

@@ -7,17 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svcctl/pidfile.h"
+#include "errors.h"
 #include "win_internal.h"
 
 /* ---- processes and host ---- */
 
-int64_t platform_self_pid(void)
+int64_t svcctl__self_pid(void)
 {
 	return GetCurrentProcessId();
 }
 
-int64_t platform_pid_max(void)
+int64_t svcctl__pid_max(void)
 {
 	return UINT32_MAX; /* a DWORD */
 }
@@ -28,7 +28,7 @@ static void proc_start(HANDLE h, uint64_t *start)
 	FILETIME created, exited, kernel, user;
 
 	if (GetProcessTimes(h, &created, &exited, &kernel, &user))
-		*start = platform_win_ticks(created);
+		*start = svcctl__win_ticks(created);
 }
 
 /*
@@ -40,19 +40,19 @@ static int proc_denied(DWORD pid, uint64_t *start)
 {
 	HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
 	DWORD code = STILL_ACTIVE;
-	int rc = PLATFORM_PROC_ALIVE;
+	int rc = SVCCTL__PROC_ALIVE;
 
 	if (h == NULL)
 		return rc;
 	if (GetExitCodeProcess(h, &code) && code != STILL_ACTIVE)
-		rc = PLATFORM_PROC_ZOMBIE;
+		rc = SVCCTL__PROC_ZOMBIE;
 	else
 		proc_start(h, start);
 	CloseHandle(h);
 	return rc;
 }
 
-int platform_proc_check(int64_t pid, uint64_t *start)
+int svcctl__proc_check(int64_t pid, uint64_t *start)
 {
 	DWORD access = PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE;
 	HANDLE h;
@@ -60,46 +60,46 @@ int platform_proc_check(int64_t pid, uint64_t *start)
 
 	*start = 0;
 	if (pid <= 0 || pid > (int64_t)UINT32_MAX)
-		return PLATFORM_PROC_DEAD;
+		return SVCCTL__PROC_DEAD;
 	h = OpenProcess(access, FALSE, (DWORD)pid);
 	if (h == NULL) {
 		DWORD e = GetLastError();
 
 		if (e == ERROR_INVALID_PARAMETER)
-			return PLATFORM_PROC_DEAD; /* no such process */
+			return SVCCTL__PROC_DEAD; /* no such process */
 		return e == ERROR_ACCESS_DENIED ? proc_denied((DWORD)pid, start)
-						: platform_win_error(e);
+						: svcctl__win_error(e);
 	}
 	/* signalled: it exited, and its object lives on while someone holds it */
 	switch (WaitForSingleObject(h, 0)) {
 	case WAIT_TIMEOUT:
 		proc_start(h, start);
-		rc = PLATFORM_PROC_ALIVE;
+		rc = SVCCTL__PROC_ALIVE;
 		break;
 	case WAIT_OBJECT_0:
-		rc = PLATFORM_PROC_ZOMBIE;
+		rc = SVCCTL__PROC_ZOMBIE;
 		break;
 	default:
-		rc = platform_win_last_error();
+		rc = svcctl__win_last_error();
 	}
 	CloseHandle(h);
 	return rc;
 }
 
-int platform_proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
+int svcctl__proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
 {
 	(void)expect; /* OpenProcess answers for this system's processes only */
-	return platform_proc_check(pid, start);
+	return svcctl__proc_check(pid, start);
 }
 
-int platform_self_start(uint64_t *start)
+int svcctl__self_start(uint64_t *start)
 {
-	if (platform_proc_check(platform_self_pid(), start) < 0)
+	if (svcctl__proc_check(svcctl__self_pid(), start) < 0)
 		*start = 0;
 	return 0;
 }
 
-int platform_hostname(char *buf, size_t size)
+int svcctl__hostname(char *buf, size_t size)
 {
 	wchar_t w[256];
 	char u[1024];
@@ -108,14 +108,14 @@ int platform_hostname(char *buf, size_t size)
 	if (size == 0)
 		return -EINVAL;
 	if (!GetComputerNameExW(ComputerNameDnsHostname, w, &n))
-		return platform_win_last_error();
+		return svcctl__win_last_error();
 	if (WideCharToMultiByte(CP_UTF8, 0, w, -1, u, sizeof(u), NULL, NULL) <= 0)
-		return platform_win_last_error();
+		return svcctl__win_last_error();
 	snprintf(buf, size, "%s", u);
 	return 0;
 }
 
-int platform_boot_id(char *buf, size_t size)
+int svcctl__boot_id(char *buf, size_t size)
 {
 	/* none: a creation time (start=) already differs across boots */
 	if (size > 0)
@@ -123,7 +123,7 @@ int platform_boot_id(char *buf, size_t size)
 	return 0;
 }
 
-int platform_pid_ns(char *buf, size_t size)
+int svcctl__pid_ns(char *buf, size_t size)
 {
 	/* one pid space per host */
 	if (size > 0)
@@ -131,15 +131,15 @@ int platform_pid_ns(char *buf, size_t size)
 	return 0;
 }
 
-int64_t platform_now_ms(void)
+int64_t svcctl__now_ms(void)
 {
 	FILETIME ft;
 
 	GetSystemTimePreciseAsFileTime(&ft);
-	return (int64_t)((platform_win_ticks(ft) - EPOCH_DIFF_100NS) / 10000);
+	return (int64_t)((svcctl__win_ticks(ft) - EPOCH_DIFF_100NS) / 10000);
 }
 
-int64_t platform_mono_ms(void)
+int64_t svcctl__mono_ms(void)
 {
 	return (int64_t)GetTickCount64();
 }

@@ -12,23 +12,23 @@ static void test_good_addresses(void)
 {
 	struct etcd_url u;
 
-	CU_ASSERT_EQUAL(svcctl_etcd_url_parse("etcd://127.0.0.1:2379/svc/web", 0, &u), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_url_parse("etcd://127.0.0.1:2379/svc/web", 0, &u), 0);
 	CU_ASSERT_EQUAL(u.tls, 0);
 	CU_ASSERT_EQUAL(u.n, 1);
 	CU_ASSERT_STRING_EQUAL(u.endpoint[0], "127.0.0.1:2379");
 	CU_ASSERT_STRING_EQUAL(u.key, "svc/web");
 
 	CU_ASSERT_EQUAL(
-	    svcctl_etcd_url_parse("etcds://a.example:1,b-2.example:65535,[::1]:3//k", 0, &u), 0);
+	    svcctl__etcd_url_parse("etcds://a.example:1,b-2.example:65535,[::1]:3//k", 0, &u), 0);
 	CU_ASSERT_EQUAL(u.tls, 1);
 	CU_ASSERT_EQUAL(u.n, 3);
 	CU_ASSERT_STRING_EQUAL(u.endpoint[1], "b-2.example:65535");
 	CU_ASSERT_STRING_EQUAL(u.endpoint[2], "[::1]:3");
 	CU_ASSERT_STRING_EQUAL(u.key, "/k"); /* everything after the first slash */
 
-	CU_ASSERT_EQUAL(svcctl_etcd_url_parse("etcd://h:1/", 1, &u), 0); /* a listing prefix */
+	CU_ASSERT_EQUAL(svcctl__etcd_url_parse("etcd://h:1/", 1, &u), 0); /* a listing prefix */
 	CU_ASSERT_STRING_EQUAL(u.key, "");
-	CU_ASSERT_EQUAL(svcctl_etcd_url_parse("etcd://h:1/a b%20\xc3\xa9", 0, &u), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_url_parse("etcd://h:1/a b%20\xc3\xa9", 0, &u), 0);
 	CU_ASSERT_STRING_EQUAL(u.key, "a b%20\xc3\xa9"); /* literal, no %-decoding */
 }
 
@@ -65,20 +65,20 @@ static void test_bad_addresses(void)
 	char longkey[2048], longhost[400];
 
 	for (int i = 0; bad[i]; i++) {
-		int rc = svcctl_etcd_url_parse(bad[i], 0, &u);
+		int rc = svcctl__etcd_url_parse(bad[i], 0, &u);
 
 		if (rc != SVCCTL_E_URL)
 			CU_FAIL(bad[i]);
 	}
-	CU_ASSERT_EQUAL(svcctl_etcd_url_parse(NULL, 0, &u), SVCCTL_E_URL);
+	CU_ASSERT_EQUAL(svcctl__etcd_url_parse(NULL, 0, &u), SVCCTL_E_URL);
 	memset(longkey, 'k', sizeof(longkey));
 	memcpy(longkey, "etcd://h:1/", 11);
 	longkey[sizeof(longkey) - 1] = '\0';
-	CU_ASSERT_EQUAL(svcctl_etcd_url_parse(longkey, 0, &u), SVCCTL_E_URL);
+	CU_ASSERT_EQUAL(svcctl__etcd_url_parse(longkey, 0, &u), SVCCTL_E_URL);
 	memset(longhost, 'h', sizeof(longhost));
 	memcpy(longhost, "etcd://", 7);
 	strcpy(longhost + sizeof(longhost) - 6, ":1/k");
-	CU_ASSERT_EQUAL(svcctl_etcd_url_parse(longhost, 0, &u), SVCCTL_E_URL);
+	CU_ASSERT_EQUAL(svcctl__etcd_url_parse(longhost, 0, &u), SVCCTL_E_URL);
 }
 
 static void test_is_etcd(void)

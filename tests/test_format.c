@@ -10,7 +10,7 @@
 
 static int parse(const char *s, struct svcctl_pidinfo *out)
 {
-	return svcctl_parse(s, strlen(s), PID_MAX, out);
+	return svcctl__parse(s, strlen(s), PID_MAX, out);
 }
 
 static void test_foreign_files(void)
@@ -48,8 +48,8 @@ static void test_invalid(void)
 
 	for (size_t i = 0; th_bad_contents[i]; i++)
 		CU_ASSERT_EQUAL(parse(th_bad_contents[i], &info), SVCCTL_E_INVALID);
-	CU_ASSERT_EQUAL(svcctl_parse("12\0", 3, PID_MAX, &info), SVCCTL_E_INVALID);
-	CU_ASSERT_EQUAL(svcctl_parse("1\0002", 3, PID_MAX, &info), SVCCTL_E_INVALID);
+	CU_ASSERT_EQUAL(svcctl__parse("12\0", 3, PID_MAX, &info), SVCCTL_E_INVALID);
+	CU_ASSERT_EQUAL(svcctl__parse("1\0002", 3, PID_MAX, &info), SVCCTL_E_INVALID);
 }
 
 static void test_too_long(void)
@@ -58,11 +58,11 @@ static void test_too_long(void)
 	struct svcctl_pidinfo info;
 
 	memset(big, '1', sizeof(big));
-	CU_ASSERT_EQUAL(svcctl_parse(big, sizeof(big), PID_MAX, &info), SVCCTL_E_INVALID);
+	CU_ASSERT_EQUAL(svcctl__parse(big, sizeof(big), PID_MAX, &info), SVCCTL_E_INVALID);
 	/* a host longer than the field is refused, not truncated */
 	memcpy(big, "12\nhost=", 8);
 	memset(big + 8, 'h', 300);
-	CU_ASSERT_EQUAL(svcctl_parse(big, 308, PID_MAX, &info), SVCCTL_E_INVALID);
+	CU_ASSERT_EQUAL(svcctl__parse(big, 308, PID_MAX, &info), SVCCTL_E_INVALID);
 }
 
 static void test_round_trip(void)
@@ -77,17 +77,17 @@ static void test_round_trip(void)
 	strcpy(in.host, "h");
 	strcpy(in.boot, "b");
 	strcpy(in.msg, "m = x");
-	n = svcctl_format(&in, buf, sizeof(buf));
+	n = svcctl__format(&in, buf, sizeof(buf));
 	CU_ASSERT_FATAL(n > 0);
 	CU_ASSERT_EQUAL(strncmp(buf, "31337\n", 6), 0);
-	CU_ASSERT_EQUAL(svcctl_parse(buf, (size_t)n, PID_MAX, &out), 0);
+	CU_ASSERT_EQUAL(svcctl__parse(buf, (size_t)n, PID_MAX, &out), 0);
 	CU_ASSERT_EQUAL(out.pid, 31337);
 	CU_ASSERT_EQUAL(out.start, 123);
 	CU_ASSERT_STRING_EQUAL(out.msg, "m = x");
 	strcpy(in.msg, "two\nlines");
-	CU_ASSERT_EQUAL(svcctl_format(&in, buf, sizeof(buf)), -EINVAL);
+	CU_ASSERT_EQUAL(svcctl__format(&in, buf, sizeof(buf)), -EINVAL);
 	in.msg[0] = '\0';
-	CU_ASSERT_EQUAL(svcctl_format(&in, buf, 8), -ENAMETOOLONG);
+	CU_ASSERT_EQUAL(svcctl__format(&in, buf, 8), -ENAMETOOLONG);
 }
 
 static void test_strerror(void)

@@ -16,16 +16,16 @@ static void test_self_and_child(void)
 	siginfo_t si;
 	pid_t child = th_spawn_sleeper();
 
-	CU_ASSERT_EQUAL(platform_proc_check(getpid(), &start), PLATFORM_PROC_ALIVE);
+	CU_ASSERT_EQUAL(svcctl__proc_check(getpid(), &start), SVCCTL__PROC_ALIVE);
 	CU_ASSERT(start > 0);
-	CU_ASSERT_EQUAL(platform_proc_check(child, &cstart), PLATFORM_PROC_ALIVE);
+	CU_ASSERT_EQUAL(svcctl__proc_check(child, &cstart), SVCCTL__PROC_ALIVE);
 	CU_ASSERT(cstart >= start);
 	/* killed but not reaped: a zombie, which is dead */
 	kill(child, SIGKILL);
 	CU_ASSERT_EQUAL(waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT), 0);
-	CU_ASSERT_EQUAL(platform_proc_check(child, &cstart), PLATFORM_PROC_ZOMBIE);
+	CU_ASSERT_EQUAL(svcctl__proc_check(child, &cstart), SVCCTL__PROC_ZOMBIE);
 	th_wait(child);
-	CU_ASSERT_EQUAL(platform_proc_check(child, &cstart), PLATFORM_PROC_DEAD);
+	CU_ASSERT_EQUAL(svcctl__proc_check(child, &cstart), SVCCTL__PROC_DEAD);
 }
 
 static void test_zombie_pidfile_is_stale(void)
@@ -57,11 +57,11 @@ static void test_out_of_range(void)
 {
 	uint64_t start;
 
-	CU_ASSERT_EQUAL(platform_proc_check(0, &start), -EINVAL);
-	CU_ASSERT_EQUAL(platform_proc_check(-1, &start), -EINVAL);
-	CU_ASSERT_EQUAL(platform_proc_check(platform_pid_max() + 1, &start), -EINVAL);
+	CU_ASSERT_EQUAL(svcctl__proc_check(0, &start), -EINVAL);
+	CU_ASSERT_EQUAL(svcctl__proc_check(-1, &start), -EINVAL);
+	CU_ASSERT_EQUAL(svcctl__proc_check(svcctl__pid_max() + 1, &start), -EINVAL);
 	/* pid 1 exists and may not be ours to signal: alive */
-	CU_ASSERT_EQUAL(platform_proc_check(1, &start), PLATFORM_PROC_ALIVE);
+	CU_ASSERT_EQUAL(svcctl__proc_check(1, &start), SVCCTL__PROC_ALIVE);
 }
 
 /* The kernel's boot id, where it exposes one. */
@@ -72,10 +72,10 @@ static void test_host_and_boot(void)
 	char host[SVCCTL_HOST_MAX], boot[SVCCTL_BOOT_MAX], again[SVCCTL_BOOT_MAX];
 	char kernel[SVCCTL_BOOT_MAX];
 
-	CU_ASSERT_EQUAL(platform_hostname(host, sizeof(host)), 0);
+	CU_ASSERT_EQUAL(svcctl__hostname(host, sizeof(host)), 0);
 	CU_ASSERT(host[0] != '\0');
-	CU_ASSERT_EQUAL(platform_boot_id(boot, sizeof(boot)), 0);
-	CU_ASSERT_EQUAL(platform_boot_id(again, sizeof(again)), 0);
+	CU_ASSERT_EQUAL(svcctl__boot_id(boot, sizeof(boot)), 0);
+	CU_ASSERT_EQUAL(svcctl__boot_id(again, sizeof(again)), 0);
 	CU_ASSERT_STRING_EQUAL(boot, again);
 	if (th_read(BOOT_ID_FILE, kernel, sizeof(kernel)) < 0) {
 		/* nothing to compare with: say so rather than pass on "" == "" */

@@ -279,7 +279,7 @@ static void test_child_records_own_start(void)
 	th_path(&d, "child.pid", q);
 	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_write_locked(p, NULL, &lk, NULL), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_read(p, &info), 0);
-	CU_ASSERT_EQUAL(platform_proc_check(getpid(), &ours), PLATFORM_PROC_ALIVE);
+	CU_ASSERT_EQUAL(svcctl__proc_check(getpid(), &ours), SVCCTL__PROC_ALIVE);
 	CU_ASSERT_EQUAL(info.start, ours);
 	usleep(20000);
 	child = fork();
@@ -293,7 +293,7 @@ static void test_child_records_own_start(void)
 	}
 	for (int i = 0; i < 1000 && svcctl_pidfile_read(q, &info) != 0; i++)
 		usleep(10000); /* bounded (10 s): the child publishes at once */
-	CU_ASSERT_EQUAL(platform_proc_check(child, &its), PLATFORM_PROC_ALIVE);
+	CU_ASSERT_EQUAL(svcctl__proc_check(child, &its), SVCCTL__PROC_ALIVE);
 	CU_ASSERT_NOT_EQUAL(its, ours);
 	CU_ASSERT_EQUAL(info.pid, child);
 	CU_ASSERT_EQUAL(info.start, its);

@@ -48,7 +48,7 @@ static void enter(struct shared *sh)
 	long prev = atomic_exchange(&sh->owner, (long)getpid());
 	uint64_t start;
 
-	if (prev != 0 && platform_proc_check(prev, &start) == PLATFORM_PROC_ALIVE)
+	if (prev != 0 && svcctl__proc_check(prev, &start) == SVCCTL__PROC_ALIVE)
 		atomic_fetch_add(&sh->violations, 1);
 }
 

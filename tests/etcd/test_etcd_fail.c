@@ -164,7 +164,7 @@ static void test_compacted_watch(void)
 	CU_ASSERT_EQUAL(te_post(&c, 0, "/v3/kv/compaction", body, out, sizeof(out)), 0);
 	/* a watch from before the compaction is cancelled, and wakes at once */
 	t = te_mono_ms();
-	CU_ASSERT_EQUAL(etcd_wait_delete(lk->etcd, 2, te_mono_ms() + 20000), 1);
+	CU_ASSERT_EQUAL(svcctl__etcd_wait_delete(lk->etcd, 2, te_mono_ms() + 20000), 1);
 	CU_ASSERT(te_mono_ms() - t < 900); /* below the 1 s re-check cap */
 	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
 	CU_ASSERT_EQUAL(th_wait(pid), 0);
@@ -183,14 +183,14 @@ static void test_lease_above_2_53(void)
 
 	CU_ASSERT_FATAL(te_start(&c, 1) == 0);
 	te_key(&c, "big", key);
-	CU_ASSERT_EQUAL_FATAL(svcctl_etcd_acquire_id(key, &o, id, &hold, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(svcctl__etcd_acquire_id(key, &o, id, &hold, NULL), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(key, NULL, &h), SVCCTL_RUNNING);
 	CU_ASSERT_EQUAL(h.lease, id);
 	/* three TTLs: only renewals of exactly this id keep it */
-	CU_ASSERT_FALSE(te_readable(svcctl_etcd_lost_fd(hold), 3000));
+	CU_ASSERT_FALSE(te_readable(svcctl__etcd_lost_fd(hold), 3000));
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(key, NULL, &h), SVCCTL_RUNNING);
 	CU_ASSERT_EQUAL(h.lease, id);
-	CU_ASSERT_EQUAL(svcctl_etcd_release(hold), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_release(hold), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(key, NULL, &h), SVCCTL_ABSENT);
 	te_stop(&c);
 }

@@ -15,15 +15,15 @@ static void test_base64_round_trip(void)
 	for (size_t len = 0; len < sizeof(in); len++) {
 		for (size_t i = 0; i < len; i++)
 			in[i] = (char)(i * 37 + len);
-		etcd_b64_encode(in, len, enc);
+		svcctl__etcd_b64_encode(in, len, enc);
 		CU_ASSERT_EQUAL(strlen(enc), 4 * ((len + 2) / 3));
-		CU_ASSERT_EQUAL(etcd_b64_decode(enc, dec, sizeof(dec)), (int)len);
+		CU_ASSERT_EQUAL(svcctl__etcd_b64_decode(enc, dec, sizeof(dec)), (int)len);
 		CU_ASSERT(memcmp(in, dec, len) == 0);
 	}
-	etcd_b64_encode("svc/web", 7, enc);
+	svcctl__etcd_b64_encode("svc/web", 7, enc);
 	CU_ASSERT_STRING_EQUAL(enc, "c3ZjL3dlYg==");
-	CU_ASSERT_EQUAL(etcd_b64_decode("c3Zj*3dlYg==", dec, sizeof(dec)), -EINVAL);
-	CU_ASSERT_EQUAL(etcd_b64_decode("c3ZjL3dlYg==", dec, 3), -EINVAL); /* no room */
+	CU_ASSERT_EQUAL(svcctl__etcd_b64_decode("c3Zj*3dlYg==", dec, sizeof(dec)), -EINVAL);
+	CU_ASSERT_EQUAL(svcctl__etcd_b64_decode("c3ZjL3dlYg==", dec, 3), -EINVAL); /* no room */
 }
 
 /* 64-bit numbers as strings stay exact: 2^53 + 1 is not a double. */
@@ -35,18 +35,18 @@ static void test_int64_exact(void)
 	int64_t v;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
-	CU_ASSERT_EQUAL(etcd_get_i64(o, "ID", &v), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_get_i64(o, "ID", &v), 0);
 	CU_ASSERT_EQUAL(v, INT64_C(9007199254740993));
-	CU_ASSERT_EQUAL(etcd_get_i64(o, "max", &v), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_get_i64(o, "max", &v), 0);
 	CU_ASSERT_EQUAL(v, INT64_MAX);
-	CU_ASSERT_EQUAL(etcd_get_i64(o, "n", &v), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_get_i64(o, "n", &v), 0);
 	CU_ASSERT_EQUAL(v, 12);
-	CU_ASSERT_EQUAL(etcd_get_i64(o, "neg", &v), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_get_i64(o, "neg", &v), 0);
 	CU_ASSERT_EQUAL(v, -1);
-	CU_ASSERT_EQUAL(etcd_get_i64(o, "absent", &v), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_get_i64(o, "absent", &v), 0);
 	CU_ASSERT_EQUAL(v, 0);
-	CU_ASSERT_EQUAL(etcd_get_i64(o, "bad", &v), -EPROTO);
-	CU_ASSERT_EQUAL(etcd_get_i64(o, "big", &v), -EPROTO);
+	CU_ASSERT_EQUAL(svcctl__etcd_get_i64(o, "bad", &v), -EPROTO);
+	CU_ASSERT_EQUAL(svcctl__etcd_get_i64(o, "big", &v), -EPROTO);
 	json_object_put(o);
 }
 
@@ -54,15 +54,15 @@ static void test_bodies(void)
 {
 	char b[ETCD_BODY_MAX];
 
-	CU_ASSERT(etcd_body_id(b, sizeof(b), INT64_C(9007199254740993)) > 0);
+	CU_ASSERT(svcctl__etcd_body_id(b, sizeof(b), INT64_C(9007199254740993)) > 0);
 	CU_ASSERT_STRING_EQUAL(b, "{\"ID\":\"9007199254740993\"}");
-	CU_ASSERT(etcd_body_range(b, sizeof(b), "a/", 1) > 0);
+	CU_ASSERT(svcctl__etcd_body_range(b, sizeof(b), "a/", 1) > 0);
 	CU_ASSERT_STRING_EQUAL(b, "{\"key\":\"YS8=\",\"range_end\":\"YTA=\"}"); /* "a/".."a0" */
-	CU_ASSERT(etcd_body_range(b, sizeof(b), "", 1) > 0);
+	CU_ASSERT(svcctl__etcd_body_range(b, sizeof(b), "", 1) > 0);
 	CU_ASSERT_STRING_EQUAL(b, "{\"key\":\"AA==\",\"range_end\":\"AA==\"}"); /* every key */
-	CU_ASSERT(etcd_body_auth(b, sizeof(b), "ro\"ot", "p\\w") > 0);
+	CU_ASSERT(svcctl__etcd_body_auth(b, sizeof(b), "ro\"ot", "p\\w") > 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(b, "ro\\\"ot"));
-	CU_ASSERT_EQUAL(etcd_body_id(b, 8, 1), -ENAMETOOLONG);
+	CU_ASSERT_EQUAL(svcctl__etcd_body_id(b, 8, 1), -ENAMETOOLONG);
 }
 
 static void test_answers(void)
@@ -80,15 +80,15 @@ static void test_answers(void)
 	int done, have;
 	int64_t rev;
 
-	CU_ASSERT_EQUAL(etcd_parse_txn(ok, &done, &rev, &kv, &have), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_parse_txn(ok, &done, &rev, &kv, &have), 0);
 	CU_ASSERT(done == 1 && rev == 41 && have == 0);
-	CU_ASSERT_EQUAL(etcd_parse_txn(busy, &done, &rev, &kv, &have), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_parse_txn(busy, &done, &rev, &kv, &have), 0);
 	CU_ASSERT(done == 0 && rev == 42 && have == 1); /* "succeeded": false is left out */
 	CU_ASSERT(kv.create_rev == 7 && kv.lease == INT64_C(9007199254740993));
 	CU_ASSERT_STRING_EQUAL(kv.key, "k");
 	CU_ASSERT_STRING_EQUAL(kv.value, "1234\n");
-	CU_ASSERT_EQUAL(etcd_answer_error(err), SVCCTL_E_AUTH);
-	CU_ASSERT_EQUAL(etcd_answer_error(ok), 0);
+	CU_ASSERT_EQUAL(svcctl__etcd_answer_error(err), SVCCTL_E_AUTH);
+	CU_ASSERT_EQUAL(svcctl__etcd_answer_error(ok), 0);
 	json_object_put(ok);
 	json_object_put(busy);
 	json_object_put(err);
@@ -110,7 +110,7 @@ static void test_watch_messages(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct json_object *o = json_tokener_parse(cases[i].json);
 
-		CU_ASSERT_EQUAL(etcd_watch_event(o), cases[i].want);
+		CU_ASSERT_EQUAL(svcctl__etcd_watch_event(o), cases[i].want);
 		json_object_put(o);
 	}
 }

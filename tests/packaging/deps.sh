@@ -26,6 +26,17 @@ diff "$tmp/api" "$tmp/exported" >"$tmp/diff" ||
 	fail "exports differ from pidfile.h (< API only, > exported only): $(cat "$tmp/diff")"
 echo "ok: $(wc -l <"$tmp/api") exported symbols, exactly the SVCCTL_API functions"
 
+# 1b. The static archive defines the API and internal svcctl__* names only:
+# nothing else of a program linking it can collide with the library's.
+archive=$libdir/libsvcctl.a
+[ -f "$archive" ] || fail "libsvcctl.a not installed under $stage/usr/lib"
+nm -g --defined-only "$archive" | awk 'NF == 3 { print $3 }' | sort -u |
+	grep -v '^svcctl__' >"$tmp/globals"
+comm -13 "$tmp/api" "$tmp/globals" >"$tmp/stray"
+[ ! -s "$tmp/stray" ] ||
+	fail "libsvcctl.a defines globals outside the API without the svcctl__ prefix: $(tr '\n' ' ' <"$tmp/stray")"
+echo "ok: libsvcctl.a globals are the API and svcctl__* names"
+
 # 2. The library loads nothing but the C library...
 needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u | tr '\n' ' ')
 [ "$needed" = "libc.so.6 " ] ||

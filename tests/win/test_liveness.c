@@ -16,7 +16,7 @@ static void test_liveness_self(void)
 {
 	uint64_t start = 0;
 
-	CU_ASSERT_EQUAL(platform_proc_check(platform_self_pid(), &start), PLATFORM_PROC_ALIVE);
+	CU_ASSERT_EQUAL(svcctl__proc_check(svcctl__self_pid(), &start), SVCCTL__PROC_ALIVE);
 	CU_ASSERT_EQUAL(start, tstart_of(GetCurrentProcess()));
 	CU_ASSERT_NOT_EQUAL(start, 0);
 }
@@ -29,7 +29,7 @@ static void test_liveness_live_child(void)
 
 	CU_ASSERT_EQUAL_FATAL(tchild_spawn(&c, "idle", NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(tchild_ready(&c), 0);
-	CU_ASSERT_EQUAL(platform_proc_check(c.pid, &start), PLATFORM_PROC_ALIVE);
+	CU_ASSERT_EQUAL(svcctl__proc_check(c.pid, &start), SVCCTL__PROC_ALIVE);
 	CU_ASSERT_EQUAL(start, tstart_of(c.proc));
 	tchild_go(&c);
 	CU_ASSERT_EQUAL(tchild_wait(&c, 10000), 0);
@@ -48,7 +48,7 @@ static void test_liveness_exited_child(void)
 	CU_ASSERT_EQUAL_FATAL(tchild_spawn(&c, "exit", NULL), 0);
 	recorded = tstart_of(c.proc);
 	CU_ASSERT_EQUAL(tchild_wait(&c, 10000), 7);
-	CU_ASSERT_EQUAL(platform_proc_check(c.pid, &start), PLATFORM_PROC_ZOMBIE);
+	CU_ASSERT_EQUAL(svcctl__proc_check(c.pid, &start), SVCCTL__PROC_ZOMBIE);
 	CU_ASSERT_EQUAL(start, 0);
 	snprintf(text, sizeof(text), "%lu\nstart=%llu\n", c.pid, (unsigned long long)recorded);
 	CU_ASSERT_EQUAL_FATAL(twrite(path, text, strlen(text)), 0);
@@ -69,10 +69,10 @@ static void test_liveness_impossible_pids(void)
 {
 	uint64_t start = 1;
 
-	CU_ASSERT_EQUAL(platform_proc_check(0, &start), PLATFORM_PROC_DEAD);
-	CU_ASSERT_EQUAL(platform_proc_check(-4, &start), PLATFORM_PROC_DEAD);
-	CU_ASSERT_EQUAL(platform_proc_check((int64_t)UINT32_MAX + 4, &start), PLATFORM_PROC_DEAD);
-	CU_ASSERT_EQUAL(platform_proc_check(0xfffffff0, &start), PLATFORM_PROC_DEAD);
+	CU_ASSERT_EQUAL(svcctl__proc_check(0, &start), SVCCTL__PROC_DEAD);
+	CU_ASSERT_EQUAL(svcctl__proc_check(-4, &start), SVCCTL__PROC_DEAD);
+	CU_ASSERT_EQUAL(svcctl__proc_check((int64_t)UINT32_MAX + 4, &start), SVCCTL__PROC_DEAD);
+	CU_ASSERT_EQUAL(svcctl__proc_check(0xfffffff0, &start), SVCCTL__PROC_DEAD);
 	CU_ASSERT_EQUAL(start, 0);
 }
 
@@ -83,18 +83,18 @@ static void test_liveness_host_and_clocks(void)
 	FILETIME ft;
 	int64_t now, wall;
 
-	CU_ASSERT_EQUAL(platform_hostname(host, sizeof(host)), 0);
+	CU_ASSERT_EQUAL(svcctl__hostname(host, sizeof(host)), 0);
 	CU_ASSERT(strlen(host) > 0);
-	CU_ASSERT_EQUAL(platform_hostname(small, sizeof(small)), 0);
+	CU_ASSERT_EQUAL(svcctl__hostname(small, sizeof(small)), 0);
 	CU_ASSERT_EQUAL(strlen(small), strlen(host) < 3 ? strlen(host) : 3);
-	CU_ASSERT_EQUAL(platform_boot_id(boot, sizeof(boot)), 0);
+	CU_ASSERT_EQUAL(svcctl__boot_id(boot, sizeof(boot)), 0);
 	GetSystemTimeAsFileTime(&ft);
 	wall = (int64_t)((((uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime) -
 			  116444736000000000ULL) /
 			 10000);
-	now = platform_now_ms();
+	now = svcctl__now_ms();
 	CU_ASSERT(now - wall >= -1000 && now - wall <= 1000);
-	CU_ASSERT(platform_mono_ms() > 0);
+	CU_ASSERT(svcctl__mono_ms() > 0);
 }
 
 CU_pSuite test_liveness_suite(void)

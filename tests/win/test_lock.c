@@ -55,13 +55,13 @@ static void test_lock_held_by_child(void)
 	CU_ASSERT_EQUAL(h.lock_held, 1);
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(f.path, NULL, &h), SVCCTL_RUNNING);
 	CU_ASSERT_EQUAL(h.start, tstart_of(f.c.proc));
-	CU_ASSERT_EQUAL(platform_lock_probe(f.lockpath), 1);
-	CU_ASSERT_EQUAL(platform_lock_holder(f.lockpath), (int64_t)f.c.pid);
+	CU_ASSERT_EQUAL(svcctl__lock_probe(f.lockpath), 1);
+	CU_ASSERT_EQUAL(svcctl__lock_holder(f.lockpath), (int64_t)f.c.pid);
 	CU_ASSERT_EQUAL(svcctl_pidfile_remove(f.path), SVCCTL_E_BUSY);
 	tchild_go(&f.c);
 	CU_ASSERT_EQUAL(tchild_wait(&f.c, 10000), 0); /* its release found its own file */
 	CU_ASSERT_FALSE(texists(f.path));
-	CU_ASSERT_EQUAL(platform_lock_probe(f.lockpath), 0);
+	CU_ASSERT_EQUAL(svcctl__lock_probe(f.lockpath), 0);
 	teardown(&f);
 }
 
@@ -126,13 +126,13 @@ static void test_lock_release(void)
 	setup(&f, NULL);
 	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_write_locked(f.path, NULL, &lk, NULL), 0);
 	CU_ASSERT(texists(f.path) && texists(f.lockpath));
-	CU_ASSERT_EQUAL(platform_lock_probe(f.lockpath), 1);
-	CU_ASSERT_EQUAL(platform_lock_holder(f.lockpath), (int64_t)GetCurrentProcessId());
+	CU_ASSERT_EQUAL(svcctl__lock_probe(f.lockpath), 1);
+	CU_ASSERT_EQUAL(svcctl__lock_holder(f.lockpath), (int64_t)GetCurrentProcessId());
 	CU_ASSERT_EQUAL(svcctl_lock_touch(lk), 0);
 	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
 	CU_ASSERT_FALSE(texists(f.path));
 	CU_ASSERT(texists(f.lockpath));
-	CU_ASSERT_EQUAL(platform_lock_probe(f.lockpath), 0);
+	CU_ASSERT_EQUAL(svcctl__lock_probe(f.lockpath), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_lock(f.path, NULL, &lk, NULL), 0);
 	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_remove(f.path), 0);
@@ -151,7 +151,7 @@ static void test_lock_killed_holder(void)
 	CU_ASSERT_EQUAL_FATAL(setup(&f, "hold"), 0);
 	CU_ASSERT(TerminateProcess(f.c.proc, 9));
 	CU_ASSERT_EQUAL(tchild_wait(&f.c, 10000), 9);
-	CU_ASSERT_EQUAL(platform_lock_probe(f.lockpath), 0);
+	CU_ASSERT_EQUAL(svcctl__lock_probe(f.lockpath), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_state(f.path, NULL, &info), SVCCTL_STALE);
 	CU_ASSERT_EQUAL(svcctl_pidfile_write_locked(f.path, NULL, &lk, NULL), 0);
 	CU_ASSERT_EQUAL(svcctl_pidfile_read(f.path, &info), 0);

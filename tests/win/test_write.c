@@ -109,21 +109,21 @@ static void test_write_takeover_reused(void)
 	tdir_free(dir);
 }
 
-/* platform_publish_meta never replaces an existing file and leaves no temporary. */
+/* svcctl__publish_meta never replaces an existing file and leaves no temporary. */
 static void test_write_never_replaces(void)
 {
 	char *dir = tdir_new(), *path = tpath(dir, "x.pid");
-	struct platform_filemeta meta = {{0, 0}, 0, 0, 0};
+	struct svcctl__filemeta meta = {{0, 0}, 0, 0, 0};
 	char buf[64];
 
 	CU_ASSERT_EQUAL_FATAL(twrite(path, "4242\n", 5), 0);
-	CU_ASSERT_EQUAL(platform_publish_meta(path, "77\n", 3, 0644, &meta), -EEXIST);
+	CU_ASSERT_EQUAL(svcctl__publish_meta(path, "77\n", 3, 0644, &meta), -EEXIST);
 	CU_ASSERT_EQUAL(tread(path, buf, sizeof(buf)), 5);
 	CU_ASSERT_STRING_EQUAL(buf, "4242\n");
 	CU_ASSERT_EQUAL(tcount(dir), 1);
 	free(path);
 	path = tpath(dir, "y.pid");
-	CU_ASSERT_EQUAL(platform_publish_meta(path, "77\n", 3, 0644, &meta), 0);
+	CU_ASSERT_EQUAL(svcctl__publish_meta(path, "77\n", 3, 0644, &meta), 0);
 	CU_ASSERT(meta.id.ino != 0 || meta.id.dev != 0);
 	CU_ASSERT_EQUAL(tread(path, buf, sizeof(buf)), 3);
 	CU_ASSERT_EQUAL(tcount(dir), 2);
@@ -161,9 +161,9 @@ static void test_write_mkdirs(void)
 	CU_ASSERT_EQUAL(svcctl_pidfile_write(path, NULL, NULL), -ENOENT);
 	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_write(path, &o, NULL), 0);
 	CU_ASSERT(texists(deep));
-	CU_ASSERT_EQUAL(platform_mkdirs(deep, 0755), 0); /* exists: fine */
+	CU_ASSERT_EQUAL(svcctl__mkdirs(deep, 0755), 0); /* exists: fine */
 	CU_ASSERT_EQUAL(svcctl_pidfile_remove(path), 0);
-	CU_ASSERT_EQUAL(platform_mkdirs(path, 0755), 0);
+	CU_ASSERT_EQUAL(svcctl__mkdirs(path, 0755), 0);
 	CU_ASSERT_EQUAL(twrite(path, "x", 1), -1); /* a directory now */
 	free(path);
 	free(deep);

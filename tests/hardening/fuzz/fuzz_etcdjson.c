@@ -24,13 +24,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_tokener_free(tok);
 	if (o == NULL)
 		return 0;
-	etcd_answer_error(o);
-	etcd_watch_event(o);
-	etcd_get_i64(o, "ID", &v);
-	if (etcd_parse_txn(o, &ok, &rev, &kv, &have) == 0 && have &&
+	svcctl__etcd_answer_error(o);
+	svcctl__etcd_watch_event(o);
+	svcctl__etcd_get_i64(o, "ID", &v);
+	if (svcctl__etcd_parse_txn(o, &ok, &rev, &kv, &have) == 0 && have &&
 	    (memchr(kv.value, '\0', sizeof(kv.value)) == NULL || kv.value_len > ETCD_VALUE_MAX))
 		abort();
-	if (etcd_range_kv(etcd_result(o), 0, &kv) == 1 && strlen(kv.key) > ETCD_KEY_MAX)
+	if (svcctl__etcd_range_kv(svcctl__etcd_result(o), 0, &kv) == 1 &&
+	    strlen(kv.key) > ETCD_KEY_MAX)
 		abort();
 	json_object_put(o);
 	return 0;

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for etcd:// addresses: svcctl_etcd_url_parse() on any
+ * libFuzzer target for etcd:// addresses: svcctl__etcd_url_parse() on any
  * bytes; an address that parses, written back from its parts, parses to
  * the same endpoints and key.
  */
@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(in, data, size);
 	in[size] = '\0';
-	if (svcctl_etcd_url_parse(in, size & 1, &u) != 0)
+	if (svcctl__etcd_url_parse(in, size & 1, &u) != 0)
 		return 0;
 	check(&u);
 	n = (size_t)snprintf(out, sizeof(out), "%s://", u.tls ? "etcds" : "etcd");
@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n +=
 		    (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", i ? "," : "", u.endpoint[i]);
 	snprintf(out + n, sizeof(out) - n, "/%s", u.key);
-	if (svcctl_etcd_url_parse(out, 1, &again) != 0 || again.n != u.n || again.tls != u.tls ||
+	if (svcctl__etcd_url_parse(out, 1, &again) != 0 || again.n != u.n || again.tls != u.tls ||
 	    strcmp(again.key, u.key) != 0 || memcmp(again.endpoint, u.endpoint, sizeof(u.endpoint)))
 		abort();
 	return 0;

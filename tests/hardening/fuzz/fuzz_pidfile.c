@@ -1,6 +1,6 @@
 /*
- * libFuzzer target for the pidfile parser: svcctl_parse() on any bytes,
- * and where it succeeds, svcctl_format() of the result parsed back again
+ * libFuzzer target for the pidfile parser: svcctl__parse() on any bytes,
+ * and where it succeeds, svcctl__format() of the result parsed back again
  * must give the same record (the round trip a reader and a writer rely on).
  */
 #include <errno.h>
@@ -47,17 +47,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char out[SVCCTL_PIDFILE_MAX];
 	int len;
 
-	if (svcctl_parse((const char *)data, size, FUZZ_PID_MAX, &first) != 0)
+	if (svcctl__parse((const char *)data, size, FUZZ_PID_MAX, &first) != 0)
 		return 0;
 	check_record(&first);
-	len = svcctl_format(&first, out, sizeof(out));
+	len = svcctl__format(&first, out, sizeof(out));
 	if (len < 0) {
 		/* only a CR inside a value may parse yet not format */
 		if (len != -EINVAL || !has_line_break(&first))
 			abort();
 		return 0;
 	}
-	if (svcctl_parse(out, (size_t)len, FUZZ_PID_MAX, &again) != 0)
+	if (svcctl__parse(out, (size_t)len, FUZZ_PID_MAX, &again) != 0)
 		abort();
 	check_same(&first, &again);
 	return 0;
