@@ -82,6 +82,9 @@ int svcctl__pid_ns(char *buf, size_t size);
 int64_t svcctl__now_ms(void);
 int64_t svcctl__mono_ms(void);
 
+/* Seconds a process started at start (as start= records it) has run; -1 unknown. */
+int64_t svcctl__proc_uptime(uint64_t start);
+
 /* ---- files ---- */
 
 /*

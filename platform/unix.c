@@ -19,6 +19,7 @@
 #include "platform.h"
 #include "errors.h"
 #include "unix.h"
+#include "unix_proc.h"
 
 int64_t svcctl__self_pid(void)
 {
@@ -38,63 +39,13 @@ int64_t svcctl__pid_max(void)
 #define PROC_FLAG_EXITING 0x4u
 
 /*
- * The decimal number starting field n (1: the first) of the blank-separated
- * fields at p; 0 with *ok cleared when there is none.  No sscanf(): this
- * runs on every status and judgement.
+ * Is the process of st exiting?  An exiting process counts as a zombie: it
+ * has already closed its files, so its locks are gone before its state
+ * says 'Z'.
  */
-static unsigned long long stat_field(const char *p, int n, int *ok)
+static int is_dying(const struct svcctl__procstat *st)
 {
-	unsigned long long v = 0;
-
-	for (int i = 1; i < n && *p != '\0'; i++) {
-		while (*p == ' ')
-			p++;
-		while (*p != ' ' && *p != '\0')
-			p++;
-	}
-	while (*p == ' ')
-		p++;
-	if (*p < '0' || *p > '9')
-		*ok = 0;
-	while (*p >= '0' && *p <= '9')
-		v = v * 10 + (unsigned)(*p++ - '0');
-	return v;
-}
-
-/*
- * Read the state letter (field 3), flags (field 9) and start time (field
- * 22) of /proc/PID/stat.  An exiting process counts as a zombie: it has
- * already closed its files, so its locks are gone before its state says 'Z'.
- */
-static int read_proc_stat(const char *path, int *dying, uint64_t *start)
-{
-	char buf[1024], state;
-	unsigned long long flags;
-	ssize_t n;
-	char *p;
-	int fd, ok = 1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
-		n = -errno; /* ESRCH: reaped between open() and read() */
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? (int)n : -ESRCH;
-	buf[n] = '\0';
-	/* the command name may hold ')' and blanks: the last ')' ends it */
-	p = strrchr(buf, ')');
-	if (p == NULL || p[1] != ' ' || p[2] == '\0' || p[3] != ' ')
-		return -EIO;
-	state = p[2];
-	flags = stat_field(p + 3, 6, &ok);   /* field 9 */
-	*start = stat_field(p + 3, 19, &ok); /* field 22 */
-	if (!ok)
-		return -EIO;
-	*dying = state == 'Z' || state == 'X' || (flags & PROC_FLAG_EXITING);
-	return 0;
+	return st->state == 'Z' || st->state == 'X' || (st->flags & PROC_FLAG_EXITING);
 }
 
 /*
@@ -119,8 +70,8 @@ int svcctl__proc_check(int64_t pid, uint64_t *start)
 
 int svcctl__proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
 {
-	char path[64];
-	int dying = 0, rc;
+	struct svcctl__procstat st;
+	int dying, rc;
 
 	*start = 0;
 	if (pid < 1 || pid > svcctl__pid_max())
@@ -128,8 +79,9 @@ int svcctl__proc_verify(int64_t pid, uint64_t expect, uint64_t *start)
 	/* EPERM: it exists, we may just not signal it */
 	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
 		return SVCCTL__PROC_DEAD;
-	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
-	rc = read_proc_stat(path, &dying, start);
+	rc = svcctl__proc_stat(pid, &st);
+	dying = rc == 0 && is_dying(&st);
+	*start = rc == 0 ? st.start : 0;
 	/* alive as kill() says, at the start expected: no /proc can mislead that */
 	if (rc == 0 && !dying && expect != 0 && *start == expect)
 		return SVCCTL__PROC_ALIVE;
@@ -207,11 +159,11 @@ static struct self_ident *self_ident(void)
 int svcctl__self_start(uint64_t *start)
 {
 	struct self_ident *id = self_ident();
-	int dying = 0;
+	struct svcctl__procstat st;
 
 	/* /proc/self is us in any /proc that shows us, and absent otherwise */
-	if (!id->have_start && read_proc_stat("/proc/self/stat", &dying, &id->start) < 0)
-		id->start = 0;
+	if (!id->have_start)
+		id->start = svcctl__proc_stat(0, &st) == 0 ? st.start : 0;
 	id->have_start = 1;
 	*start = id->start;
 	return 0;
@@ -291,6 +243,16 @@ int64_t svcctl__now_ms(void)
 int64_t svcctl__mono_ms(void)
 {
 	return clock_ms(CLOCK_MONOTONIC);
+}
+
+/* Time since boot (the clock /proc's start times count in) minus the start. */
+int64_t svcctl__proc_uptime(uint64_t start)
+{
+	long tck = sysconf(_SC_CLK_TCK);
+
+	if (start == 0 || tck <= 0)
+		return -1;
+	return clock_ms(CLOCK_BOOTTIME) / 1000 - (int64_t)(start / (uint64_t)tck);
 }
 
 /* Map open() failures on a path we must not follow or block on. */

@@ -143,3 +143,16 @@ int64_t svcctl__mono_ms(void)
 {
 	return (int64_t)GetTickCount64();
 }
+
+/* Now minus the creation time (start= records it in FILETIME ticks). */
+int64_t svcctl__proc_uptime(uint64_t start)
+{
+	FILETIME ft;
+	uint64_t now;
+
+	GetSystemTimeAsFileTime(&ft);
+	now = svcctl__win_ticks(ft);
+	if (start == 0 || now < start)
+		return -1;
+	return (int64_t)((now - start) / 10000000ULL);
+}

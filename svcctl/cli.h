@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "parse.h"
+#include "platform.h"
 #include "svcctl/pidfile.h"
 
 /* LSB exit codes. */
@@ -210,7 +211,7 @@ int list_owned(const struct cli *c);
 struct spawn {
 	int64_t pid;           /* the child we forked */
 	uint64_t start;        /* its start time, read right after the fork */
-	int64_t exec_ms;       /* mono_ms() once exec succeeded */
+	int64_t exec_ms;       /* svcctl__mono_ms() once exec succeeded */
 	int64_t mainpid;       /* the server's pid to record (MAINPID=, pidfile, or pid) */
 	int exec_err;          /* errno of a failed exec, 0 when exec succeeded */
 	int notify_err;        /* ERRNO= the server sent, 0 when none */
@@ -336,14 +337,19 @@ int proc_signal(const struct proc *p, int sig, int group);
 /* Wait up to ms (< 0 forever) for the process to die; 1 dead, 0 alive. */
 int proc_wait_dead(const struct proc *p, int64_t ms);
 
-/* /proc/PID/stat into buf; returns a pointer to field 3 (state), or NULL. */
-const char *proc_stat(int64_t pid, char *buf, size_t size);
+/* The process start time as start= records it (platform.h), 0 unknown. */
+static inline uint64_t proc_start(int64_t pid)
+{
+	uint64_t start = 0;
 
-/* The process start time (Linux: field 22 of /proc/PID/stat), 0 unknown. */
-uint64_t proc_start(int64_t pid);
+	return svcctl__proc_check(pid, &start) >= 0 ? start : 0;
+}
 
-/* Seconds the process has been running, or -1 when unknown. */
-int64_t proc_uptime(int64_t pid, uint64_t start);
+/* Seconds the process started at start (0: look it up) has run, -1 unknown. */
+static inline int64_t proc_uptime(int64_t pid, uint64_t start)
+{
+	return svcctl__proc_uptime(start != 0 ? start : proc_start(pid));
+}
 
 /* ---- sets of processes (procset_unix.c) ---- */
 
@@ -400,9 +406,6 @@ int64_t proc_session(int64_t pid);
 
 /* Is pid ancestor, a descendant of it, or (as our subreaped orphan) of ours? */
 int proc_descends(int64_t pid, int64_t ancestor);
-
-/* Monotonic milliseconds. */
-int64_t mono_ms(void);
 
 /* The default RUNDIR for this user into buf; 0 or -1 when none. */
 int default_rundir(char *buf, size_t size);

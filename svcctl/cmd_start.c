@@ -64,7 +64,7 @@ static int take_leftovers(const struct cli *c)
  */
 static int take_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl_lock **lk)
 {
-	int64_t deadline = mono_ms() + timeout_ms;
+	int64_t deadline = svcctl__mono_ms() + timeout_ms;
 	struct svcctl_opts o = c->opts;
 	struct svcctl_pidinfo in;
 	int rc, cleared = 0;
@@ -88,7 +88,7 @@ static int take_lock(const struct cli *c, int64_t timeout_ms, int probe, struct 
 				return rc;
 			continue;
 		}
-		if (!probe || mono_ms() >= deadline) {
+		if (!probe || svcctl__mono_ms() >= deadline) {
 			fail("%s: locked by %s%lld: %s", c->path,
 			     in.pid ? "pid " : "an unknown process", (long long)in.pid,
 			     svcctl_strerror(rc));

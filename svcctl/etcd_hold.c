@@ -76,7 +76,7 @@ static int export_lock(struct cli *c, struct svcctl_lock *lk)
  */
 static void stop_on_loss(const struct cli *c, struct proc *p, int group, int64_t deadline)
 {
-	int64_t grace = (deadline - mono_ms()) / 2;
+	int64_t grace = (deadline - svcctl__mono_ms()) / 2;
 
 	fail("%s: lease lost: stopping pid %lld (TERM, KILL after %lld ms)", c->path,
 	     (long long)p->pid, (long long)(grace > 0 ? grace : 0));
@@ -107,7 +107,7 @@ int etcd_hold_child(const struct cli *c, struct svcctl_lock *lk, struct spawn *s
 {
 	struct pollfd pfd[2];
 	struct proc p;
-	int64_t left, deadline = mono_ms() + svcctl_lock_ttl_left_ms(lk);
+	int64_t left, deadline = svcctl__mono_ms() + svcctl_lock_ttl_left_ms(lk);
 	int n, lost = 0;
 
 	if (proc_open(&p, sp->pid) < 0)
@@ -119,7 +119,7 @@ int etcd_hold_child(const struct cli *c, struct svcctl_lock *lk, struct spawn *s
 		/* the deadline as last seen, for the grace once the lease is gone */
 		left = svcctl_lock_ttl_left_ms(lk);
 		if (left > 0)
-			deadline = mono_ms() + left;
+			deadline = svcctl__mono_ms() + left;
 		pfd[0].revents = pfd[1].revents = 0;
 		n = poll(pfd, p.fd >= 0 ? 2 : 1, p.fd >= 0 ? TICK_MAX_MS : 20);
 		if (n < 0 && errno != EINTR)

@@ -101,8 +101,8 @@ static void notify_take(const struct cli *c, struct spawn *sp, const struct svcc
 	if (m->err)
 		sp->notify_err = m->err;
 	/* as systemd: the server has that long from now, never less than before */
-	if (m->extend_us && mono_ms() + m->extend_us / 1000 > *deadline)
-		*deadline = mono_ms() + m->extend_us / 1000;
+	if (m->extend_us && svcctl__mono_ms() + m->extend_us / 1000 > *deadline)
+		*deadline = svcctl__mono_ms() + m->extend_us / 1000;
 	sp->reloading |= m->reloading;
 }
 

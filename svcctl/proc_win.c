@@ -75,11 +75,6 @@ wchar_t *win_wide(const char *s)
 	return w;
 }
 
-int64_t mono_ms(void)
-{
-	return (int64_t)GetTickCount64();
-}
-
 HANDLE proc_handle(const struct proc *p)
 {
 	return (HANDLE)(intptr_t)p->fd;
@@ -93,22 +88,6 @@ static uint64_t handle_start(HANDLE h)
 	if (!GetProcessTimes(h, &created, &exited, &kernel, &user))
 		return 0;
 	return ((uint64_t)created.dwHighDateTime << 32) | created.dwLowDateTime;
-}
-
-/* The creation time of pid, as the library records it in start=; 0 unknown. */
-uint64_t proc_start(int64_t pid)
-{
-	HANDLE h;
-	uint64_t t;
-
-	if (pid <= 0 || pid > (int64_t)UINT32_MAX)
-		return 0;
-	h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)pid);
-	if (h == NULL)
-		return 0;
-	t = handle_start(h);
-	CloseHandle(h);
-	return t;
 }
 
 /* Our parent's pid from a process snapshot, or 0 when unknown. */
@@ -235,13 +214,13 @@ int proc_signal(const struct proc *p, int sig, int group)
 /* Wait on the process handle, signalled at exit; 1 dead, 0 alive. */
 int proc_wait_dead(const struct proc *p, int64_t ms)
 {
-	int64_t deadline = mono_ms() + ms, left;
+	int64_t deadline = svcctl__mono_ms() + ms, left;
 	DWORD rc;
 
 	if (p->fd < 0)
 		return 1;
 	for (;;) {
-		left = ms < 0 ? (int64_t)INFINITE : deadline - mono_ms();
+		left = ms < 0 ? (int64_t)INFINITE : deadline - svcctl__mono_ms();
 		if (left < 0)
 			left = 0;
 		/* INFINITE is 0xffffffff: longer waits go round again */
@@ -249,33 +228,9 @@ int proc_wait_dead(const struct proc *p, int64_t ms)
 					 left >= INFINITE ? INFINITE - 1 : (DWORD)left);
 		if (rc == WAIT_OBJECT_0)
 			return 1;
-		if (rc != WAIT_TIMEOUT || (ms >= 0 && mono_ms() >= deadline))
+		if (rc != WAIT_TIMEOUT || (ms >= 0 && svcctl__mono_ms() >= deadline))
 			return 0;
 	}
-}
-
-/* No /proc on Windows. */
-const char *proc_stat(int64_t pid, char *buf, size_t size)
-{
-	(void)pid;
-	(void)buf;
-	(void)size;
-	return NULL;
-}
-
-/* Now minus the creation time (start= records it in FILETIME ticks). */
-int64_t proc_uptime(int64_t pid, uint64_t start)
-{
-	FILETIME ft;
-	uint64_t now;
-
-	if (start == 0)
-		start = proc_start(pid);
-	GetSystemTimeAsFileTime(&ft);
-	now = ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
-	if (start == 0 || now < start)
-		return -1;
-	return (int64_t)((now - start) / TICKS_PER_S);
 }
 
 /* RUNDIR: $SVCCTL_RUNDIR, else %LOCALAPPDATA%\svcctl. */

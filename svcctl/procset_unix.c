@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "unix_proc.h"
 
 /* One process as /proc/PID/stat shows it. */
 struct pstat {
@@ -26,21 +27,15 @@ struct pstat {
 /* Fields 3 (state), 4 (ppid), 6 (session) and 22 (start) of /proc/PID/stat. */
 static int read_pstat(int64_t pid, struct pstat *ps)
 {
-	char buf[1024];
-	const char *p = proc_stat(pid, buf, sizeof(buf));
-	long long ppid, sid;
+	struct svcctl__procstat st;
 
-	if (p == NULL || sscanf(p, "%c %lld %*d %lld", &ps->state, &ppid, &sid) != 3)
+	if (svcctl__proc_stat(pid, &st) < 0)
 		return -1;
 	ps->pid = pid;
-	ps->ppid = ppid;
-	ps->sid = sid;
-	for (int field = 3; p != NULL && field < 22; field++) {
-		p = strchr(p, ' ');
-		p = p ? p + 1 : NULL;
-	}
-	if (p == NULL || sscanf(p, "%llu", (unsigned long long *)&ps->start) != 1)
-		return -1;
+	ps->ppid = st.ppid;
+	ps->sid = st.sid;
+	ps->start = st.start;
+	ps->state = st.state;
 	return 0;
 }
 
@@ -228,10 +223,10 @@ static void reap_ours(void)
 /* Wait up to ms for every signalled member to die; 1 all dead, 0 not. */
 int procset_wait(struct procset *set, int64_t ms)
 {
-	int64_t deadline = mono_ms() + ms;
+	int64_t deadline = svcctl__mono_ms() + ms;
 
 	for (int i = 0; i < set->nproc; i++) {
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - svcctl__mono_ms();
 
 		reap_ours();
 		if (!proc_wait_dead(&set->proc[i], left > 0 ? left : 0))

@@ -14,15 +14,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
+#include "unix_proc.h"
 
 /* Longest pause between two polled tests. */
 #define BACKOFF_MAX_MS 50
@@ -215,12 +211,12 @@ static int poll_tests(const struct cli *c, struct spawn *sp, struct waiting *w)
 /* How long the next poll may sleep: the backoff while polled tests pend. */
 static int next_pause(const struct waiting *w, int polled)
 {
-	int64_t until = polled ? mono_ms() + w->backoff : w->deadline;
+	int64_t until = polled ? svcctl__mono_ms() + w->backoff : w->deadline;
 	int64_t left;
 
 	if (!polled && !w->notify && w->uptime_at < until)
 		until = w->uptime_at;
-	left = (until < w->deadline ? until : w->deadline) - mono_ms();
+	left = (until < w->deadline ? until : w->deadline) - svcctl__mono_ms();
 	return left > 0 ? (int)left : 0;
 }
 
@@ -250,7 +246,7 @@ static int wait_round(const struct cli *c, struct spawn *sp, int pidfd, struct w
 	r = poll_tests(c, sp, w);
 	if (r < 0)
 		return 2 + EXIT_FAIL;
-	return r && mono_ms() >= w->uptime_at;
+	return r && svcctl__mono_ms() >= w->uptime_at;
 }
 
 /* Report a start that ran out of time, naming the tests still pending. */
@@ -260,7 +256,7 @@ static int timed_out(const struct cli *c, const struct spawn *sp, const struct w
 	char note[128];
 
 	fail("%s: server pid %lld not ready after %lldms%s%s%s%s%s%s", c->path, (long long)sp->pid,
-	     (long long)(mono_ms() - start), w->notify ? " (no READY=1)" : "",
+	     (long long)(svcctl__mono_ms() - start), w->notify ? " (no READY=1)" : "",
 	     w->pidfile ? " (no pidfile naming it)" : "", w->port ? " (port not answering)" : "",
 	     w->cmd ? " (--ready-cmd did not exit 0)" : "",
 	     !w->notify && !w->pidfile && !w->port && !w->cmd ? " (--min-uptime)" : "",
@@ -284,7 +280,7 @@ static int main_alive(const struct cli *c, const struct spawn *sp)
 /* Wait until every readiness test c gives passed, the server died, or time ran out. */
 int spawn_wait_ready(const struct cli *c, struct spawn *sp)
 {
-	int64_t start = mono_ms();
+	int64_t start = svcctl__mono_ms();
 	struct waiting w = {c->notify,
 			    c->wait_pidfile,
 			    c->ready_port > 0,
@@ -299,8 +295,8 @@ int spawn_wait_ready(const struct cli *c, struct spawn *sp)
 
 	if (!w.notify && !w.pidfile && !w.port && !w.cmd && c->min_uptime_ms == 0)
 		return 0;
-	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)sp->pid, 0);
-	while (r == 0 && mono_ms() < w.deadline)
+	pidfd = svcctl__pidfd_open(sp->pid);
+	while (r == 0 && svcctl__mono_ms() < w.deadline)
 		r = wait_round(c, sp, pidfd, &w);
 	if (pidfd >= 0)
 		close(pidfd);

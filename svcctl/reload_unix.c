@@ -72,10 +72,10 @@ static int settle(const struct cli *c, const struct proc *p)
 /* With --notify: RELOADING=1 then READY=1 from the server's tree, or its death. */
 static int await_notify(const struct cli *c, const struct proc *p, struct spawn *sp)
 {
-	int64_t deadline = mono_ms() + c->ready_timeout_ms, left;
+	int64_t deadline = svcctl__mono_ms() + c->ready_timeout_ms, left;
 
 	sp->pid = p->pid; /* senders must be the server or its descendants */
-	while ((left = deadline - mono_ms()) > 0) {
+	while ((left = deadline - svcctl__mono_ms()) > 0) {
 		struct pollfd pf[2] = {{.fd = sp->ready_fd, .events = POLLIN},
 				       {.fd = p->fd, .events = POLLIN}};
 

@@ -232,16 +232,12 @@ int safety_refuse(const struct cli *c)
 int proc_verify(const struct proc *p)
 {
 	struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
-	char buf[512];
-	const char *st;
+	uint64_t start;
 
 	/* a pidfd becomes readable once its process has exited */
 	if (p->fd >= 0 && poll(&pfd, 1, 0) != 0)
 		return 0;
-	if (kill((pid_t)p->pid, 0) < 0 && errno == ESRCH)
+	if (svcctl__proc_check(p->pid, &start) != SVCCTL__PROC_ALIVE)
 		return 0;
-	st = proc_stat(p->pid, buf, sizeof(buf));
-	if (st != NULL && (st[0] == 'Z' || st[0] == 'X'))
-		return 0;
-	return p->start == 0 || proc_start(p->pid) == p->start;
+	return p->start == 0 || start == p->start;
 }

@@ -12,15 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
+#include "unix_proc.h"
 
 /* Fork /bin/sh -c cmd in its own process group, input from /dev/null. */
 int shell_spawn(const char *cmd, int outfd, struct shell *sh)
@@ -44,7 +40,7 @@ int shell_spawn(const char *cmd, int outfd, struct shell *sh)
 	}
 	setpgid(pid, pid); /* both sides, so the group exists before either goes on */
 	sh->pid = pid;
-	sh->fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	sh->fd = svcctl__pidfd_open(pid);
 	return 0;
 }
 
@@ -90,7 +86,7 @@ static int collect(int fd, char *out, size_t size, size_t *len)
 /* Run cmd to its end (or ms), keeping the tail of its output. */
 int shell_run(const char *cmd, int64_t ms, char *out, size_t size)
 {
-	int64_t deadline = mono_ms() + ms;
+	int64_t deadline = svcctl__mono_ms() + ms;
 	int pfd[2], status = 0, open_out = 1;
 	struct shell sh;
 	size_t len = 0;
@@ -101,7 +97,7 @@ int shell_run(const char *cmd, int64_t ms, char *out, size_t size)
 	close(pfd[1]);
 	while (open_out) {
 		struct pollfd pf = {.fd = pfd[0], .events = POLLIN};
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - svcctl__mono_ms();
 
 		if (left <= 0 || poll(&pf, 1, (int)left) == 0) {
 			shell_kill(&sh);

@@ -298,7 +298,7 @@ static int fork_child(struct child_plan *pl, struct spawn *sp, int (*started)(vo
 	rc = open_gate(go[1], sp, started, arg);
 	if (rc == 0)
 		rc = read_report(pl->c, pfd[0], sp);
-	sp->exec_ms = mono_ms();
+	sp->exec_ms = svcctl__mono_ms();
 	close(pfd[0]);
 	return rc;
 }
