@@ -1,0 +1,60 @@
+#!/bin/sh
+# memcached driven by svcctl: foreground (ready when the port answers) and
+# self-daemonizing (-d -P: --wait-pidfile).  memcached has no config file,
+# no config test and no reload (HUP and USR1 are ignored).
+# Usage: test_memcached.sh SVCCTL
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/conf.sh"
+SRV=/usr/bin/memcached
+real_init "$SRV"
+. "$(dirname "$0")/scenarios.sh"
+
+srv_pidfile() {
+	case $MODE in
+	daemon) echo "$D/memcached.pid" ;;
+	*) echo "$D/svc.pid" ;;
+	esac
+}
+
+srv_setup() {
+	:
+}
+
+srv_cmd() {
+	case $MODE in
+	daemon) echo "$SRV -d -P $D/memcached.pid $(memcached_args "$PORT")" ;;
+	*) echo "$SRV $(memcached_args "$PORT")" ;;
+	esac
+}
+
+srv_check() {
+	:
+}
+
+srv_reload() {
+	:
+}
+
+srv_opts() {
+	ready_opts
+}
+
+# with -d, memcached binds after detaching, its stderr on /dev/null
+srv_bind_log() {
+	[ "$MODE" = daemon ] || echo "$T/out"
+}
+
+# memcached has no version to serve: v1 means "answers the version command"
+srv_probe() {
+	case $(printf 'version\r\nquit\r\n' | nc -w 5 127.0.0.1 "$PORT" 2>/dev/null) in
+	VERSION*) echo v1 ;;
+	esac
+}
+
+for mode in fg daemon; do
+	sc_lifecycle "$mode"
+	sc_concurrent "$mode"
+	sc_port_taken "$mode"
+	sc_kill9_stop "$mode"
+done
+echo "all checks passed"

@@ -1,0 +1,59 @@
+#!/bin/sh
+# nginx driven by svcctl: foreground (daemon off) and self-daemonizing
+# (--wait-pidfile); reload is HUP, the config test "nginx -t".
+# Usage: test_nginx.sh SVCCTL
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/conf.sh"
+SRV=/usr/sbin/nginx
+real_init "$SRV"
+. "$(dirname "$0")/scenarios.sh"
+
+srv_config() {
+	echo "$D/nginx.conf"
+}
+
+# nginx writes its "pid" file even with "daemon off": in the foreground it
+# must not be svcctl's pidfile (nginx would rewrite it and remove it).
+srv_pidfile() {
+	case $MODE in
+	daemon) echo "$D/nginx.pid" ;;
+	*) echo "$D/svc.pid" ;;
+	esac
+}
+
+srv_setup() {
+	case $MODE in
+	daemon) nginx_conf "$D" "$PORT" "$1" on "$D/nginx.pid" ;;
+	*) nginx_conf "$D" "$PORT" "$1" off "$D/nginx-own.pid" ;;
+	esac
+}
+
+srv_cmd() {
+	echo "$SRV -p $D/ -c $D/nginx.conf -e $D/error.log"
+}
+
+srv_check() {
+	echo "$SRV -t -p $D/ -c $D/nginx.conf -e $D/error.log"
+}
+
+srv_reload() {
+	echo HUP
+}
+
+srv_opts() {
+	ready_opts
+}
+
+srv_probe() {
+	http_body "$PORT"
+}
+
+for mode in fg daemon; do
+	sc_lifecycle "$mode"
+	sc_reload "$mode"
+	sc_check "$mode"
+	sc_concurrent "$mode"
+	sc_port_taken "$mode"
+	sc_kill9_stop "$mode"
+done
+echo "all checks passed"
