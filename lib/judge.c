@@ -201,6 +201,8 @@ int svcctl_make_record(const struct svcctl_opts *o, int64_t self, struct svcctl_
 	}
 	rec->pid = o->pid;
 	rec->start = start;
+	rec->sid = o->sid;
+	rec->sid_start = o->sid_start;
 	platform_hostname(rec->host, sizeof(rec->host));
 	platform_boot_id(rec->boot, sizeof(rec->boot));
 	platform_pid_ns(rec->pidns, sizeof(rec->pidns));

@@ -82,3 +82,27 @@ finish() {
 	fi
 	echo "all checks passed"
 }
+
+# A free TCP port on 127.0.0.1 (the kernel's choice, released at once).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A TCP server for python3 -c: argv PORT DELAY TAG; it listens on
+# 127.0.0.1:PORT after DELAY seconds and accepts until killed.
+LISTENER='
+import socket, sys, time
+time.sleep(float(sys.argv[2]))
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+while True:
+    s.accept()[0].close()
+'
+
+# port_open PORT: does 127.0.0.1:PORT accept a connection now?
+port_open() {
+	python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 2)' \
+		"$1" 2>/dev/null
+}

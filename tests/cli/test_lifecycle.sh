@@ -31,7 +31,9 @@ expect_rc 0 "$SVCCTL" reload -p "$P"
 i=0
 while [ "$(cat "$T/hups")" != 1 ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
 [ "$(cat "$T/hups")" = 1 ] || fail "reload did not reach the server"
-expect_rc 0 "$SVCCTL" reload -p "$P" -s USR1
+# USR1 kills the example server: reload sees it die within the settle time
+expect_rc 1 "$SVCCTL" reload -p "$P" -s USR1
+grep -q "died after reload" "$T/err" || fail "reload missed the death: $(cat "$T/err")"
 wait_gone "$pid" || fail "USR1 from reload -s did not reach the server"
 expect_rc 1 "$SVCCTL" status -p "$P"
 grep -q "stale" "$T/out" || fail "dead server not reported stale: $(cat "$T/out")"

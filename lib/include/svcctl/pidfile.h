@@ -75,6 +75,8 @@ struct svcctl_pidinfo {
 	enum svcctl_state state;    /* set by _state() and on SVCCTL_E_BUSY */
 	enum svcctl_reason reason;  /* why stale, when state is STALE */
 	int lock_held;              /* <path>.lock held: 1 yes, 0 no, -1 not checked */
+	int64_t sid;                /* sid=, the server's session id, 0 when not recorded */
+	uint64_t sid_start;         /* sid_start=, start time proving that session, 0 unknown */
 };
 
 /*
@@ -105,6 +107,8 @@ struct svcctl_opts {
 	int64_t expire_ms;    /* a holder older than this: SVCCTL_E_EXPIRED; 0 never */
 	const char *msg;      /* one-line message to record, or NULL */
 	unsigned flags;       /* SVCCTL_F_* */
+	int64_t sid;          /* session to record as sid= (with sid_start=); 0: none */
+	uint64_t sid_start;   /* the start time that proves that session */
 };
 
 /* An owned pidfile and/or lock; opaque, freed by svcctl_lock_release(). */
@@ -184,6 +188,21 @@ SVCCTL_API int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl
  * a no-op.
  */
 SVCCTL_API void svcctl_lock_close(struct svcctl_lock *lock);
+
+/*
+ * The descriptor of the flock'd <path>.lock (Unix), for a starter to pass
+ * to the server it spawns (environment SVCCTL_LOCK_FD=N): a server's
+ * svcctl_pidfile_write_locked() adopts an inherited descriptor that holds
+ * the lock on the same file.  Negative in NFS mode and where unsupported.
+ */
+SVCCTL_API int svcctl_lock_fd(const struct svcctl_lock *lock);
+
+/*
+ * Close our handle of the lock without unlocking and without removing any
+ * file: a child that inherited the descriptor keeps the lock held.  NULL
+ * is a no-op.
+ */
+SVCCTL_API void svcctl_lock_handoff(struct svcctl_lock *lock);
 
 /* Set the pidfile's mtime to now, so other hosts judge it fresh. */
 SVCCTL_API int svcctl_lock_touch(struct svcctl_lock *lock);
