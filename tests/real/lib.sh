@@ -194,11 +194,6 @@ out_has() {
 	grep -qF -- "$1" "$T/out" || fail "output lacks '$1': $(cat "$T/out")"
 }
 
-# Does svcctl VERB know OPTION?  (Options added later are tested once present.)
-has_opt() {
-	"$SVCCTL" "$1" --help 2>&1 | grep -qF -- "$2"
-}
-
 # Hold 127.0.0.1:PORT with a listening socket (no SO_REUSEPORT) until
 # cleanup; returns once it listens (a file appears: an event, not a sleep).
 hold_port() {

@@ -51,16 +51,7 @@ srv_probe() {
 }
 
 for mode in fg daemon notify; do
-	sc_lifecycle "$mode"
-	sc_reload "$mode"
-	sc_check "$mode"
-	sc_concurrent "$mode"
-	sc_port_taken "$mode"
-	sc_kill9_stop "$mode"
+	sc_all "$mode"
 done
-if has_opt reload --notify; then
-	sc_reload notify --notify
-else
-	echo "not run (svcctl reload lacks --notify): reload --notify"
-fi
+sc_reload notify --notify
 echo "all checks passed"

@@ -52,9 +52,6 @@ srv_probe() {
 }
 
 for mode in fg daemon; do
-	sc_lifecycle "$mode"
-	sc_concurrent "$mode"
-	sc_port_taken "$mode"
-	sc_kill9_stop "$mode"
+	sc_all "$mode"
 done
 echo "all checks passed"

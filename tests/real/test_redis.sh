@@ -38,7 +38,7 @@ srv_reload() {
 
 # in the foreground: ready when the server answers PING
 srv_opts() {
-	if [ "$MODE" = fg ] && [ "$CORE" -eq 1 ]; then
+	if [ "$MODE" = fg ]; then
 		printf -- '--ready-cmd\nredis-cli -p %s ping | grep -q PONG\n' "$PORT"
 	else
 		ready_opts
@@ -60,10 +60,6 @@ srv_probe() {
 
 # A reload signal redis does not catch kills it: reload --settle says so.
 sc_no_reload() {
-	if ! has_opt reload --settle; then
-		echo "not run (svcctl reload lacks --settle): reload that kills"
-		return 0
-	fi
 	inst "settle-$1" "$1"
 	up start
 	pid=$(pid_of "$PF")
@@ -76,17 +72,13 @@ sc_no_reload() {
 }
 
 for mode in fg daemon notify; do
-	sc_lifecycle "$mode"
+	sc_all "$mode"
 	sc_no_reload "$mode"
-	sc_concurrent "$mode"
-	sc_port_taken "$mode"
-	sc_kill9_stop "$mode"
 done
-if core "--ready-timeout alone"; then
-	inst rt fg
-	expect_rc 2 "start --ready-timeout without a readiness test" \
-		"$SVCCTL" start -p "$PF" --ready-timeout 3s -- "$SRV" "$D/redis.conf"
-	[ ! -e "$PF" ] || fail "an argument error left $PF"
-	none_left "$SRV" "start with an argument error"
-fi
+# --ready-timeout needs a readiness test to bound: alone it is an error
+inst rt fg
+expect_rc 2 "start --ready-timeout without a readiness test" \
+	"$SVCCTL" start -p "$PF" --ready-timeout 3s -- "$SRV" "$D/redis.conf"
+[ ! -e "$PF" ] || fail "an argument error left $PF"
+none_left "$SRV" "start with an argument error"
 echo "all checks passed"
