@@ -260,3 +260,12 @@ sc_all() {
 	sc_port_taken "$1"
 	sc_kill9_stop "$1"
 }
+
+# real_bench MODES...: with REAL_BENCH=N, time N rounds of each mode
+# instead of testing (bench.sh), then exit.
+real_bench() {
+	:
+}
+if [ -n "${REAL_BENCH:-}" ]; then
+	. "$(dirname "$0")/bench.sh"
+fi

@@ -50,6 +50,7 @@ srv_probe() {
 	http_body "$PORT"
 }
 
+real_bench fg daemon notify
 for mode in fg daemon notify; do
 	sc_all "$mode"
 done

@@ -51,6 +51,7 @@ srv_probe() {
 	http_body "$PORT"
 }
 
+real_bench fg daemon
 for mode in fg daemon; do
 	sc_all "$mode"
 done

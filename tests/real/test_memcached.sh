@@ -51,6 +51,7 @@ srv_probe() {
 	esac
 }
 
+real_bench fg daemon
 for mode in fg daemon; do
 	sc_all "$mode"
 done

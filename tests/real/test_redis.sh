@@ -71,6 +71,7 @@ sc_no_reload() {
 	none_left "$SRV" "$MODE: stop after a fatal reload"
 }
 
+real_bench fg daemon notify
 for mode in fg daemon notify; do
 	sc_all "$mode"
 	sc_no_reload "$mode"
