@@ -16,7 +16,7 @@ srv_config() {
 }
 
 # nginx writes its "pid" file even with "daemon off": in the foreground it
-# must not be svcctl's pidfile (nginx would rewrite it and remove it).
+# must not be svcctl's pidfile (nginx would write it first: start fails).
 srv_pidfile() {
 	case $MODE in
 	daemon) echo "$D/nginx.pid" ;;
