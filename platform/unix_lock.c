@@ -320,13 +320,17 @@ int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform
 	/* only a regular file that is lockpath's own inode is ours to adopt */
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return 1;
-	rc = platform_unix_same(lockpath, &(struct platform_fileid){st.st_dev, st.st_ino});
-	if (rc < 0)
+	if (platform_unix_same(lockpath, &(struct platform_fileid){st.st_dev, st.st_ino}) < 0)
 		return 1;
-	/* flock belongs to the open file description: held already, this is a no-op */
-	rc = attempt(fd, lockpath, &st, 0);
-	if (rc != 0)
-		return rc < 0 ? rc : 1;
+	/*
+	 * flock belongs to the open file description: held already, this is a
+	 * no-op.  Never LOCK_UN here: that would unlock it for the starter too.
+	 */
+	do
+		rc = flock(fd, LOCK_EX | LOCK_NB);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0 || platform_unix_same(lockpath, &(struct platform_fileid){st.st_dev, st.st_ino}))
+		return 1;
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		return -errno;
 	won(fd, -1, &st, h, id);

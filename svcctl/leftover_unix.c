@@ -41,6 +41,7 @@ static int record_from(const struct cli *c, const char *path, struct procset *se
 	return 1;
 }
 
+/* The pidfile's own sid= first, else the record beside it. */
 int session_record(const struct cli *c, const char *path, struct procset *set)
 {
 	char rec[CLI_PATH_MAX + 16];
@@ -66,6 +67,7 @@ static void drop_unproven(const struct cli *c, struct procset *set)
 	set->nsess = kept;
 }
 
+/* Live members of the recorded sessions, for cleanup's judgement. */
 int leftovers_live(const struct cli *c, const char *path)
 {
 	struct procset set;
@@ -78,6 +80,7 @@ int leftovers_live(const struct cli *c, const char *path)
 	return n;
 }
 
+/* Stop the proven sessions' members with c's schedule (--test: only say so). */
 int leftovers_stop(const struct cli *c, struct procset *set)
 {
 	int n;
@@ -100,6 +103,7 @@ int leftovers_stop(const struct cli *c, struct procset *set)
 	return EXIT_FAIL;
 }
 
+/* Publish <pidfile>.session like a pidfile: atomic, stale-only takeover. */
 int session_write(const struct cli *c, int64_t mainpid, int64_t sid, uint64_t sid_start)
 {
 	struct svcctl_opts o = {.pid = mainpid, .sid = sid, .sid_start = sid_start};
@@ -118,6 +122,7 @@ int session_write(const struct cli *c, int64_t mainpid, int64_t sid, uint64_t si
 	return rc;
 }
 
+/* Remove a stale <pidfile>.session and a <pidfile>.notify socket. */
 void session_forget(const char *pidfile)
 {
 	char path[CLI_PATH_MAX + 16];

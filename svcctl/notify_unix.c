@@ -49,6 +49,7 @@ static int clear_stale(const struct sockaddr_un *sa)
 	return unlink(sa->sun_path) < 0 && errno != ENOENT ? -errno : 0;
 }
 
+/* Bind the stable path, after clearing a stale socket; credentials on. */
 int notify_bind(const char *pidfile, int64_t uid, int64_t gid, struct spawn *sp)
 {
 	struct sockaddr_un sa;
@@ -73,6 +74,7 @@ int notify_bind(const char *pidfile, int64_t uid, int64_t gid, struct spawn *sp)
 	return 0;
 }
 
+/* Close the socket and remove its file, only while it is a socket. */
 void notify_unbind(struct spawn *sp)
 {
 	struct stat st;
@@ -131,6 +133,7 @@ static int notify_read(const struct cli *c, struct spawn *sp, int64_t *deadline)
 	return m.ready;
 }
 
+/* Read what is queued (a bounded batch); 1 once one datagram said READY=1. */
 int notify_drain(const struct cli *c, struct spawn *sp, int64_t *deadline)
 {
 	int r = 0;

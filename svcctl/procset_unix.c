@@ -44,6 +44,7 @@ static int read_pstat(int64_t pid, struct pstat *ps)
 	return 0;
 }
 
+/* The session id of pid (field 6 of its stat), or -1. */
 int64_t proc_session(int64_t pid)
 {
 	struct pstat ps;
@@ -58,6 +59,7 @@ static int signallable(const struct pstat *ps)
 	       ps->state != 'Z' && ps->state != 'X';
 }
 
+/* Add a session to look in, at most two, each once. */
 void procset_add(struct procset *set, int64_t sid, uint64_t start)
 {
 	for (int i = 0; i < set->nsess; i++)
@@ -154,6 +156,7 @@ static int64_t parent_of(int64_t pid)
 	return read_pstat(pid, &ps) == 0 ? ps.ppid : -1;
 }
 
+/* Walk pid's parents: ancestor (or we, its subreaper) among them? */
 int proc_descends(int64_t pid, int64_t ancestor)
 {
 	/* we are the server's parent, never the server */
@@ -167,6 +170,7 @@ int proc_descends(int64_t pid, int64_t ancestor)
 	return 0;
 }
 
+/* A live leader of sid must have the recorded start time. */
 int session_proven(int64_t sid, uint64_t start)
 {
 	struct pstat leader;
@@ -237,6 +241,7 @@ int procset_wait(struct procset *set, int64_t ms)
 	return 1;
 }
 
+/* Close the pidfds of the last signal step. */
 void procset_close(struct procset *set)
 {
 	for (int i = 0; i < set->nproc; i++)
@@ -255,6 +260,7 @@ static void report(const struct cli *c, const struct procset *set, int sig, int 
 		    (long long)set->last_sid);
 }
 
+/* The stop schedule over a set of processes, scanned again before each signal. */
 int procset_stop(const struct cli *c, const struct svcctl_schedule *s, struct procset *set)
 {
 	int has_wait = 0, alive = 1;

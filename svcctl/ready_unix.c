@@ -67,6 +67,7 @@ int ready_setup(const struct cli *c, int64_t uid, int64_t gid, struct spawn *sp)
 	return 0;
 }
 
+/* The server's end of the readiness pipe, -1 when none. */
 int ready_child_fd(const struct spawn *sp)
 {
 	return sp->child_fd;
@@ -280,6 +281,7 @@ static int main_alive(const struct cli *c, const struct spawn *sp)
 	return ok;
 }
 
+/* Wait until every readiness test c gives passed, the server died, or time ran out. */
 int spawn_wait_ready(const struct cli *c, struct spawn *sp)
 {
 	int64_t start = mono_ms();

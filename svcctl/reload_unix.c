@@ -31,6 +31,7 @@ static void show_output(const char *out)
 	}
 }
 
+/* Run --check; on failure say why, show its output and refuse. */
 int check_config(const struct cli *c)
 {
 	char out[2048];

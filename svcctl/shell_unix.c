@@ -22,6 +22,7 @@
 #define SYS_pidfd_open 434
 #endif
 
+/* Fork /bin/sh -c cmd in its own process group, input from /dev/null. */
 int shell_spawn(const char *cmd, int outfd, struct shell *sh)
 {
 	pid_t pid;
@@ -47,19 +48,7 @@ int shell_spawn(const char *cmd, int outfd, struct shell *sh)
 	return 0;
 }
 
-int shell_done(struct shell *sh, int *status)
-{
-	pid_t r = waitpid((pid_t)sh->pid, status, WNOHANG);
-
-	if (r == 0)
-		return 0;
-	if (sh->fd >= 0)
-		close(sh->fd);
-	sh->fd = -1;
-	sh->pid = -1;
-	return 1;
-}
-
+/* Kill the shell's whole process group and reap the shell. */
 void shell_kill(struct shell *sh)
 {
 	if (sh->pid <= 1)
@@ -98,6 +87,7 @@ static int collect(int fd, char *out, size_t size, size_t *len)
 	return 1;
 }
 
+/* Run cmd to its end (or ms), keeping the tail of its output. */
 int shell_run(const char *cmd, int64_t ms, char *out, size_t size)
 {
 	int64_t deadline = mono_ms() + ms;
@@ -149,6 +139,7 @@ static int try_connect(const struct addrinfo *ai, int ms)
 	return ok;
 }
 
+/* Try each address of host:port once. */
 int port_probe(const char *host, int port, int ms)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;

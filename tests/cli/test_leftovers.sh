@@ -30,6 +30,8 @@ sentinel
 family
 main=$(head -1 "$P")
 grep -q "^sid=$main$" "$P" || fail "no session recorded: $(cat "$P")"
+expect_rc 0 "$SVCCTL" status -p "$P" --json
+grep -q "\"sid\":$main," "$T/out" || fail "status --json shows no session: $(cat "$T/out")"
 kill -KILL "$main"
 wait_gone "$main"
 expect_rc 0 "$SVCCTL" cleanup
