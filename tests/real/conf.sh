@@ -88,7 +88,8 @@ break_conf() {
 	echo "this-is-not-a-directive 1;" >>"$1"
 }
 
-# The body served on / (empty when nothing answers); 5 s bound.
+# The body served on / (empty when nothing answers); a 10 s bound, wide for
+# a loaded machine.
 http_body() {
-	curl -s -m 5 --noproxy '*' "http://127.0.0.1:$1/" 2>/dev/null | tr -d '\r\n'
+	curl -s -m 10 --noproxy '*' "http://127.0.0.1:$1/" 2>/dev/null | tr -d '\r\n'
 }

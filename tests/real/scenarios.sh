@@ -269,3 +269,26 @@ real_bench() {
 if [ -n "${REAL_BENCH:-}" ]; then
 	. "$(dirname "$0")/bench.sh"
 fi
+
+# real_run MODES...: time them (REAL_BENCH) or run every scenario in each.
+real_run() {
+	real_bench "$@"
+	for mode in "$@"; do sc_all "$mode"; done
+}
+
+# Defaults of the hooks; a test redefines what differs.
+srv_opts() {
+	ready_opts
+}
+
+srv_probe() {
+	http_body "$PORT"
+}
+
+srv_reload() {
+	:
+}
+
+srv_check() {
+	:
+}

@@ -42,17 +42,6 @@ srv_reload() {
 	[ "$MODE" = daemon ] || echo USR2
 }
 
-srv_opts() {
-	ready_opts
-}
-
-srv_probe() {
-	http_body "$PORT"
-}
-
-real_bench fg daemon notify
-for mode in fg daemon notify; do
-	sc_all "$mode"
-done
+real_run fg daemon notify
 sc_reload notify --notify
 echo "all checks passed"

@@ -43,16 +43,5 @@ srv_reload() {
 	echo HUP
 }
 
-srv_opts() {
-	ready_opts
-}
-
-srv_probe() {
-	http_body "$PORT"
-}
-
-real_bench fg daemon
-for mode in fg daemon; do
-	sc_all "$mode"
-done
+real_run fg daemon
 echo "all checks passed"
