@@ -3,14 +3,16 @@
 # daemon (it daemonizes and writes its own pidfile: --wait-pidfile) and
 # notify (it speaks sd_notify: --notify).
 #
-# A test_<server>.sh sets SRV (the binary), SRV_MODES, and defines:
+# A test_<server>.sh sets SRV (the binary), defines these hooks, then calls
+# real_run MODES:
 #   srv_setup BODY  write the config of instance $D ($PORT, $MODE) serving BODY
 #   srv_cmd         the server's command line (words without blanks)
 #   srv_pidfile     the pidfile of the mode
-#   srv_probe       what 127.0.0.1:$PORT answers (the BODY served, or empty)
-#   srv_reload      the reload signal of $MODE (empty: the server has none)
-#   srv_config      the config file
-#   srv_check       the config test command for --check (empty: none)
+#   srv_config      the config file (when it has a config check)
+#   srv_probe       what 127.0.0.1:$PORT answers: the BODY served, or empty
+#                   (default: the body of an HTTP GET /)
+#   srv_reload      the reload signal of $MODE (default empty: none)
+#   srv_check       the config test command for --check (default empty: none)
 #   srv_bind_log    where a bind error shows (default: svcctl's output, $T/out)
 #   srv_opts        svcctl's readiness options, one per line (default: ready_opts)
 # shellcheck shell=sh
@@ -125,8 +127,10 @@ sc_lifecycle() {
 	expect_rc 0 "$MODE: stop, already stopped" svc stop
 	expect_rc 3 "$MODE: status, stopped" svc status
 	sc_takeover
+	pid=$(pid_of "$PF")
 	up restart
 	[ "$(pid_of "$PF")" != "$pid" ] || fail "$MODE: restart kept pid $pid"
+	dead "$pid" || fail "$MODE: restart left the old server $pid"
 	down
 }
 
@@ -177,7 +181,7 @@ sc_concurrent() {
 	n=$(count_servers "$SRV")
 	[ "$n" -eq 1 ] || fail "$MODE: 5 concurrent starts left $n servers: $(servers_of "$SRV" | tr '\n' ' ')"
 	ok "$MODE: 5 concurrent starts -> 1 server"
-	serves v1
+	serves v1 now
 	down
 }
 
@@ -245,12 +249,6 @@ sc_check() {
 	down
 }
 
-# Where the server's bind error shows: in svcctl's output (the tail of -o)
-# unless the server detaches before it binds.  Tests may redefine it.
-srv_bind_log() {
-	echo "$T/out"
-}
-
 # Every scenario in MODE (those that do not apply return at once).
 sc_all() {
 	sc_lifecycle "$1"
@@ -291,4 +289,10 @@ srv_reload() {
 
 srv_check() {
 	:
+}
+
+# Where the server's bind error shows: in svcctl's output (the tail of -o)
+# unless the server detaches before it binds.
+srv_bind_log() {
+	echo "$T/out"
 }
