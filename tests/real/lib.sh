@@ -1,6 +1,6 @@
 # Harness for the real-server tests: a temp dir, free ports, bounded waits
 # on events, process accounting and a cleanup that leaves nothing behind.
-# Sourced by test_<server>.sh after "real_init SERVER-BINARY"; $1 is svcctl.
+# Sourced by test_<server>.sh, which calls real_init; $1 is svcctl.
 # shellcheck shell=sh disable=SC2034
 
 SVCCTL=${1:?usage: test_SERVER.sh SVCCTL}
@@ -9,8 +9,13 @@ unset NOTIFY_SOCKET
 # on 2 busy cores next to other builds; a healthy run needs well under 1 s.
 REAL_WAIT=${REAL_WAIT:-30}
 
+# Fail with a message and the tail of the current instance's server output.
 fail() {
 	echo "FAIL: $*" >&2
+	if [ -s "${D:-/nonexistent}/out.log" ]; then
+		echo "--- last lines of $D/out.log:" >&2
+		tail -n 15 "$D/out.log" >&2
+	fi
 	exit 1
 }
 
@@ -19,8 +24,12 @@ ok() {
 }
 
 # Skip (77) when the server binary is missing, else make the temp dir and
-# arm the cleanup.  real_init BINARY [BINARY...]: the servers under test.
+# arm the cleanup.  real_init SLOT BINARY...: the servers under test; SLOT
+# (0-6) chooses the test's own port range, so that tests run side by side
+# never pick a port another one has just freed and will bind again.
 real_init() {
+	PORT_BASE=$((20000 + $1 * 1700))
+	shift
 	for bin in "$@"; do
 		[ -x "$bin" ] && continue
 		echo "SKIP: $bin is not installed" >&2
@@ -41,13 +50,14 @@ now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
 
-# A free TCP port on 127.0.0.1 below the ephemeral range (so no outgoing
-# connection takes it meanwhile), proven free by binding it.
+# A free TCP port on 127.0.0.1 in the test's range, below the ephemeral
+# range (so no outgoing connection takes it meanwhile), proven free by
+# binding it.
 free_port() {
 	i=0
 	while [ $i -lt 100 ]; do
 		i=$((i + 1))
-		port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 12000))
+		port=$((PORT_BASE + $(od -An -N2 -tu2 /dev/urandom) % 1700))
 		perl -MSocket -e 'socket(S, PF_INET, SOCK_STREAM, 0) or exit 1;
 			bind(S, sockaddr_in($ARGV[0], inet_aton("127.0.0.1"))) or exit 1' \
 			"$port" && echo "$port" && return 0

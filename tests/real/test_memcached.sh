@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/conf.sh"
 SRV=/usr/bin/memcached
-real_init "$SRV"
+real_init 2 "$SRV"
 . "$(dirname "$0")/scenarios.sh"
 
 srv_pidfile() {

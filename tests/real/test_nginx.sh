@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/conf.sh"
 SRV=/usr/sbin/nginx
-real_init "$SRV"
+real_init 0 "$SRV"
 # nginx retries a failed bind() 5 times, 500 ms apart, before it gives up
 TAKEN_UPTIME=4s
 SRV_WORKERS=1

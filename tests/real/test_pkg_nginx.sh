@@ -9,7 +9,8 @@
 KIND=${2:?usage: test_pkg_nginx.sh SVCCTL lsb|openrc SCRIPT}
 SCRIPT=${3:?usage: test_pkg_nginx.sh SVCCTL lsb|openrc SCRIPT}
 SRV=/usr/sbin/nginx
-real_init "$SRV"
+# port ranges 5 (lsb) and 6 (openrc)
+if [ "$KIND" = lsb ]; then real_init 5 "$SRV"; else real_init 6 "$SRV"; fi
 D=$T/nginx
 mkdir "$D"
 PORT=$(free_port)
