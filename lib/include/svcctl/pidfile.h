@@ -306,7 +306,8 @@ SVCCTL_API int64_t svcctl_lock_ttl_left_ms(const struct svcctl_lock *lock);
  * svcctl_lock_lost_fd() becomes readable and its key goes at once), but
  * only if its token is still token (0: whoever holds it).  Returns 0 when
  * revoked or the key is free, SVCCTL_E_BUSY when another token holds it
- * now, -EINVAL for a path that is not etcd://.
+ * now, SVCCTL_E_INVALID for a key on no lease (not written by this
+ * library), -EINVAL for a path that is not etcd://.
  */
 SVCCTL_API int svcctl_etcd_evict(const char *path, const struct svcctl_opts *opts, int64_t token);
 
