@@ -14,9 +14,13 @@ svcctl_deps() {
 	fi
 	echo "installing:$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 ||
-		{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $missing; }
+	# package names hold no blanks: split the list into arguments
+	# shellcheck disable=SC2086
+	set -- $missing
+	apt-get install -y -q --no-install-recommends "$@" >/dev/null 2>&1 ||
+		{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "$@"; }
 }
 
-# What every build needs.
+# What every build needs (read by the scripts that source this file).
+# shellcheck disable=SC2034
 SVCCTL_BUILD_DEPS="gcc make cmake pkg-config libbsd-dev libcunit1-dev libcurl4-openssl-dev libjson-c-dev"

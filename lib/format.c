@@ -2,6 +2,7 @@
 #include "format.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,18 @@ static int copy_field(char *dst, size_t size, const char *v, size_t len)
 	return 0;
 }
 
+/* A session id: a pid above 1 (its upper bound is judged where it is used). */
+static int parse_sid(const char *v, size_t len, int64_t *sid)
+{
+	uint64_t n;
+	int rc = svcctl_parse_u64(v, len, INT32_MAX, &n);
+
+	if (rc < 0 || n < 2)
+		return SVCCTL_E_INVALID;
+	*sid = (int64_t)n;
+	return 0;
+}
+
 /* Apply one key=value line; unknown keys are ignored. */
 static int parse_pair(const char *line, size_t len, struct svcctl_pidinfo *out)
 {
@@ -73,6 +86,10 @@ static int parse_pair(const char *line, size_t len, struct svcctl_pidinfo *out)
 		return copy_field(out->pidns, sizeof(out->pidns), v, vlen);
 	if (klen == 5 && memcmp(line, "start", 5) == 0)
 		return svcctl_parse_u64(v, vlen, UINT64_MAX, &out->start);
+	if (klen == 3 && memcmp(line, "sid", 3) == 0)
+		return parse_sid(v, vlen, &out->sid);
+	if (klen == 9 && memcmp(line, "sid_start", 9) == 0)
+		return svcctl_parse_u64(v, vlen, UINT64_MAX, &out->sid_start);
 	return 0;
 }
 
@@ -146,6 +163,9 @@ int svcctl_format(const struct svcctl_pidinfo *in, char *buf, size_t size)
 		n += snprintf(buf + n, size - (size_t)n, "boot=%s\n", in->boot);
 	if (in->pidns[0] && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "pidns=%s\n", in->pidns);
+	if (in->sid > 1 && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, "sid=%lld\nsid_start=%llu\n",
+			      (long long)in->sid, (unsigned long long)in->sid_start);
 	if (in->msg[0] && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "msg=%s\n", in->msg);
 	if (n < 0 || (size_t)n >= size)

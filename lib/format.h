@@ -15,8 +15,8 @@
 /*
  * Parse pidfile content of len bytes.  The first line is the pid (2 ..
  * pid_max, digits only, blanks around allowed); further lines are
- * key=value (host, start, boot, msg; others ignored).  Returns 0 or
- * SVCCTL_E_INVALID.  Fills pid, host, start, boot and msg of *out.
+ * key=value (host, start, boot, msg, pidns; others ignored).  Returns 0 or
+ * SVCCTL_E_INVALID.  Fills pid, host, start, boot, msg and pidns of *out.
  */
 int svcctl_parse(const char *buf, size_t len, int64_t pid_max, struct svcctl_pidinfo *out);
 

@@ -60,7 +60,11 @@ int svcctl_busy_code(const struct svcctl_pidinfo *holder, const struct svcctl_op
 /* The directory part of path in a new allocation ("." when none). */
 char *svcctl_parent_dir(const char *path);
 
-/* NFS-safe lock (SVCCTL_F_NFS): acquire, and drop when owned. */
+/*
+ * NFS-safe lock (SVCCTL_F_NFS): publish our record as lk->lockpath,
+ * removing a stale one and retrying a live one until o->timeout_ms.
+ * svcctl_lock_release() removes the record again.
+ */
 int svcctl_nfs_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
 		       struct svcctl_pidinfo *holder);
 

@@ -218,6 +218,8 @@ int svcctl_make_record(const struct svcctl_opts *o, int64_t self, struct svcctl_
 	}
 	rec->pid = o->pid;
 	rec->start = start;
+	rec->sid = o->sid;
+	rec->sid_start = o->sid_start;
 	platform_hostname(rec->host, sizeof(rec->host));
 	platform_boot_id(rec->boot, sizeof(rec->boot));
 	platform_pid_ns(rec->pidns, sizeof(rec->pidns));
@@ -228,10 +230,6 @@ int svcctl_make_record(const struct svcctl_opts *o, int64_t self, struct svcctl_
 	return 0;
 }
 
-/*
- * Decide about an existing pidfile while holding the lock: remove it when
- * stale (0, try again), else say who holds it.
- */
 /*
  * Remove the stale file we judged, only if path still holds it: same inode
  * and same record.  Under the flock nobody races us; in NFS mode another
@@ -252,6 +250,10 @@ static int unlink_same(const char *path, const struct svcctl_pidinfo *seen,
 	return platform_unlink_if(path, id);
 }
 
+/*
+ * Decide about an existing pidfile while holding the lock: remove it when
+ * stale (0, try again), else say who holds it.
+ */
 int svcctl_clear_existing(const char *path, const struct svcctl_opts *o,
 			  struct svcctl_pidinfo *holder)
 {

@@ -65,12 +65,18 @@ static int make_parent(const char *path, const struct svcctl_opts *o)
 	return rc;
 }
 
-/* The flock'd lock file of the default mode. */
+/*
+ * The flock'd lock file of the default mode: a descriptor a starter passed
+ * down (SVCCTL_LOCK_FD) that already holds this very lock is adopted.
+ */
 static int flock_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
 			 struct svcctl_pidinfo *holder)
 {
-	int rc =
-	    platform_lock_acquire(lk->lockpath, o ? o->timeout_ms : 0, &lk->lockh, &lk->lock_id);
+	int rc = platform_lock_adopt(lk->lockpath, &lk->lockh, &lk->lock_id);
+
+	if (rc <= 0)
+		return rc;
+	rc = platform_lock_acquire(lk->lockpath, o ? o->timeout_ms : 0, &lk->lockh, &lk->lock_id);
 
 	if (rc == SVCCTL_E_BUSY || rc == SVCCTL_E_TIMEOUT)
 		return fill_holder(lk->path, lk->lockpath, o, holder, rc);
@@ -277,6 +283,25 @@ void svcctl_lock_close(struct svcctl_lock *lock)
 		return;
 	}
 	unlock(lock, 1, lock->owner != platform_self_pid());
+	lock_free(lock);
+}
+
+int svcctl_lock_fd(const struct svcctl_lock *lock)
+{
+	if (lock == NULL || lock->nfs || lock->etcd)
+		return -EINVAL;
+	return platform_lock_fd(lock->lockh);
+}
+
+void svcctl_lock_handoff(struct svcctl_lock *lock)
+{
+	if (lock == NULL)
+		return;
+	if (lock->etcd) {
+		svcctl_lock_release(lock); /* a lease cannot pass to a child */
+		return;
+	}
+	unlock(lock, 0, 1);
 	lock_free(lock);
 }
 

@@ -94,6 +94,7 @@ static int break_stale(const char *lockpath, const char *rec, size_t len,
 	return rc;
 }
 
+/* Publish our record as the lock file, breaking stale ones, backing off on live ones. */
 int svcctl_nfs_acquire(struct svcctl_lock *lk, const struct svcctl_opts *o,
 		       struct svcctl_pidinfo *holder)
 {

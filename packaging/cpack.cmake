@@ -49,8 +49,9 @@ set(CPACK_RPM_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENT_TOOL_GROUP svcctl)
 set(CPACK_COMPONENT_UNSPECIFIED_GROUP svcctl)
 set(CPACK_COMPONENTS_GROUPING ONE_PER_GROUP)
+# The -dev package holds the .so link to the runtime library; svcctl links
+# the static library, so its package depends only on what shlibdeps finds.
 set(CPACK_COMPONENT_DEV_DEPENDS runtime)
-set(CPACK_COMPONENT_SVCCTL_DEPENDS runtime)
 
 # --- Debian ---------------------------------------------------------------
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -75,9 +76,8 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debia
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libsvcctl-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 if(SVCCTL_ETCD)
-  set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libbsd-dev, pkg-config, libcurl4-openssl-dev | libcurl-dev, libjson-c-dev")
-else()
-  set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libbsd-dev, pkg-config")
+  # the static library links them
+  set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libcurl4-openssl-dev | libcurl-dev, libjson-c-dev")
 endif()
 set(CPACK_DEBIAN_DEV_DESCRIPTION "pidfile library that does not lie - development files
 libsvcctl writes, locks, reads and judges pidfiles for servers.
@@ -105,9 +105,7 @@ set(CPACK_RPM_PACKAGE_AUTOREQ ON)
 set(CPACK_RPM_RUNTIME_PACKAGE_NAME libsvcctl)
 set(CPACK_RPM_DEV_PACKAGE_NAME libsvcctl-devel)
 if(SVCCTL_ETCD)
-  set(CPACK_RPM_DEV_PACKAGE_REQUIRES "libbsd-devel, pkgconfig, libcurl-devel, json-c-devel")
-else()
-  set(CPACK_RPM_DEV_PACKAGE_REQUIRES "libbsd-devel, pkgconfig")
+  set(CPACK_RPM_DEV_PACKAGE_REQUIRES "libcurl-devel, json-c-devel")
 endif()
 set(CPACK_RPM_SVCCTL_PACKAGE_NAME svcctl)
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
@@ -120,6 +118,5 @@ include(CPack)
 cpack_add_component_group(svcctl)
 cpack_add_component(runtime DISPLAY_NAME "shared library")
 cpack_add_component(dev DISPLAY_NAME "development files" DEPENDS runtime)
-cpack_add_component(tool DISPLAY_NAME "command and init templates" GROUP svcctl
-  DEPENDS runtime)
-cpack_add_component(Unspecified DISPLAY_NAME "command" GROUP svcctl DEPENDS runtime)
+cpack_add_component(tool DISPLAY_NAME "command and init templates" GROUP svcctl)
+cpack_add_component(Unspecified DISPLAY_NAME "command" GROUP svcctl)

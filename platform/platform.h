@@ -148,4 +148,14 @@ void platform_lock_drop(platform_lockh h, const char *lockpath, const struct pla
 /* Close without unlocking: for a forked child that inherited the lock. */
 void platform_lock_forget(platform_lockh h);
 
+/*
+ * Adopt the descriptor named by the environment variable SVCCTL_LOCK_FD
+ * when it is open on lockpath's file and holds (or gets at once) its lock:
+ * 0 adopted into *h, 1 nothing to adopt, < 0 error.
+ */
+int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform_fileid *id);
+
+/* The descriptor of an open lock, to pass to a child; negative where none. */
+int platform_lock_fd(platform_lockh h);
+
 #endif /* SVCCTL_PLATFORM_H */

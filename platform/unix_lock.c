@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -293,4 +294,50 @@ void platform_lock_forget(platform_lockh h)
 	close((int)h.h);
 	if (h.watch >= 0)
 		close((int)h.watch);
+}
+
+/* The descriptor SVCCTL_LOCK_FD names, or -1 when unset or not a number. */
+static int inherited_fd(void)
+{
+	const char *v = getenv("SVCCTL_LOCK_FD");
+	char *end;
+	long fd;
+
+	if (v == NULL || *v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	fd = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || fd < 3 || fd > 65535)
+		return -1;
+	return (int)fd;
+}
+
+int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform_fileid *id)
+{
+	int fd = inherited_fd(), rc;
+	struct stat st;
+
+	/* only a regular file that is lockpath's own inode is ours to adopt */
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return 1;
+	if (platform_unix_same(lockpath, &(struct platform_fileid){st.st_dev, st.st_ino}) < 0)
+		return 1;
+	/*
+	 * flock belongs to the open file description: held already, this is a
+	 * no-op.  Never LOCK_UN here: that would unlock it for the starter too.
+	 */
+	do
+		rc = flock(fd, LOCK_EX | LOCK_NB);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0 || platform_unix_same(lockpath, &(struct platform_fileid){st.st_dev, st.st_ino}))
+		return 1;
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -errno;
+	won(fd, -1, &st, h, id);
+	return 0;
+}
+
+int platform_lock_fd(platform_lockh h)
+{
+	return (int)h.h;
 }

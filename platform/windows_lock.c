@@ -236,3 +236,18 @@ void platform_lock_forget(platform_lockh h)
 	/* no fork here: nothing is ever inherited, so this only closes */
 	CloseHandle((HANDLE)h.h);
 }
+
+/* No descriptors are passed down on Windows: nothing to adopt. */
+int platform_lock_adopt(const char *lockpath, platform_lockh *h, struct platform_fileid *id)
+{
+	(void)lockpath;
+	(void)h;
+	(void)id;
+	return 1;
+}
+
+int platform_lock_fd(platform_lockh h)
+{
+	(void)h;
+	return -ENOSYS;
+}

@@ -52,6 +52,11 @@ static const struct option longopts[] = {
     {"expire", required_argument, NULL, O_EXPIRE},
     {"pid", required_argument, NULL, O_PID},
     {"mine", no_argument, NULL, O_MINE},
+    {"ready-port", required_argument, NULL, O_READY_PORT},
+    {"ready-cmd", required_argument, NULL, O_READY_CMD},
+    {"min-uptime", required_argument, NULL, O_MIN_UPTIME},
+    {"check", required_argument, NULL, O_CHECK},
+    {"settle", required_argument, NULL, O_SETTLE},
     {NULL, 0, NULL, 0},
 };
 
@@ -89,6 +94,13 @@ static unsigned group_of(int opt)
 	case O_PID:
 	case O_MINE:
 		return OPT_OWNER;
+	case O_NOTIFY:
+	case O_READY_TIMEOUT:
+		return OPT_READY;
+	case O_CHECK:
+		return OPT_CHECK;
+	case O_SETTLE:
+		return OPT_RELOAD;
 	case 'q':
 	case 'h':
 		return ~0u;
@@ -143,9 +155,11 @@ static int start_opt(struct cli *c, int opt, int argc, char **argv)
 		c->notify = 1;
 		break;
 	case O_READY_TIMEOUT:
-		if (svcctl_parse_duration(optarg, &c->ready_timeout_ms) < 0)
+		if (svcctl_parse_duration(optarg, &c->ready_timeout_ms) < 0 ||
+		    c->ready_timeout_ms == 0)
 			return cli_bad(c, "--ready-timeout", optarg,
-				       "expected a duration like 10s");
+				       "expected a positive duration like 10s");
+		c->ready_timeout_set = 1;
 		break;
 	}
 	return -1;
@@ -248,7 +262,8 @@ static void defaults(const struct cli_cmd *cmd, struct cli *c)
 	c->cmd = cmd;
 	c->timeout_ms = -1;
 	c->notify_fd = -1;
-	c->ready_timeout_ms = 30000;
+	c->ready_timeout_ms = READY_TIMEOUT_DEFAULT_MS;
+	c->settle_ms = SETTLE_DEFAULT_MS;
 	optind = 1;
 	opterr = 0;
 }
@@ -314,16 +329,15 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c)
 		if (opt == 'm' || opt >= O_STALE_AGE)
 			rc = cli_ext_opt(c, opt, optarg);
 		else
-			rc = group_of(opt) == OPT_START ? start_opt(c, opt, dd, argv)
-							: other_opt(c, opt, &pidfile, &retry);
+			rc = group_of(opt) == OPT_START || group_of(opt) == OPT_READY
+				 ? start_opt(c, opt, dd, argv)
+				 : other_opt(c, opt, &pidfile, &retry);
 		if (rc >= 0)
 			return rc;
 	}
 	rc = cli_ext_check(c);
 	if (rc >= 0)
 		return rc;
-	if (c->wait_pidfile && c->notify)
-		return cli_bad(c, "--notify", "", "--wait-pidfile and --notify exclude each other");
 	rc = operands(c, argc, argv, dd, pidfile);
 	if (rc >= 0)
 		return rc;

@@ -24,7 +24,7 @@
 /* Option groups: which verbs accept which options. */
 #define OPT_TARGET 0x01  /* -p, NAME */
 #define OPT_RUNDIR 0x02  /* -d */
-#define OPT_START 0x04   /* -u -C -o --umask -e --foreground readiness */
+#define OPT_START 0x04   /* -C -o -e --umask --foreground readiness */
 #define OPT_STOP 0x08    /* -t --retry --group --test */
 #define OPT_SIGNAL 0x10  /* -s */
 #define OPT_JSON 0x20    /* --json */
@@ -39,8 +39,30 @@
 #define OPT_USER 0x1000   /* -u */
 #define OPT_UNSAFE 0x2000 /* --allow-unsafe-pidfile */
 
-/* Long options of shared storage and lock conveniences (args_ext.c). */
-enum { O_STALE_AGE = 512, O_NFS, O_REFRESH, O_EXPIRE, O_PID, O_MINE };
+/* Option groups of readiness and reload checks. */
+#define OPT_READY 0x4000   /* --notify --ready-timeout (start, restart, reload) */
+#define OPT_CHECK 0x8000   /* --check (reload, restart) */
+#define OPT_RELOAD 0x10000 /* --settle */
+
+/* Long options of shared storage, lock conveniences and readiness (args_ext.c). */
+enum {
+	O_STALE_AGE = 512,
+	O_NFS,
+	O_REFRESH,
+	O_EXPIRE,
+	O_PID,
+	O_MINE,
+	O_READY_PORT,
+	O_READY_CMD,
+	O_MIN_UPTIME,
+	O_CHECK,
+	O_SETTLE
+};
+
+/* --ready-timeout when not given: 30 s (plus --min-uptime). */
+#define READY_TIMEOUT_DEFAULT_MS 30000
+/* --settle when not given: how long a reloaded server must survive. */
+#define SETTLE_DEFAULT_MS 500
 
 /* run: the lock was busy and its holder had not expired. */
 #define EXIT_RUN_BUSY 1
@@ -63,7 +85,14 @@ struct cli {
 	int notify;    /* --notify given */
 	int notify_fd; /* -1 socket, else fd:N */
 	int64_t ready_timeout_ms;
-	int64_t wait_ms; /* -w, 0 when not given, <0 forever */
+	int ready_timeout_set; /* --ready-timeout given */
+	char ready_host[256];  /* --ready-port HOST, with ready_port > 0 */
+	int ready_port;        /* --ready-port PORT, 0 when not given */
+	const char *ready_cmd; /* --ready-cmd */
+	int64_t min_uptime_ms; /* --min-uptime, 0 when not given */
+	const char *check;     /* --check CMD of reload and restart */
+	int64_t settle_ms;     /* --settle */
+	int64_t wait_ms;       /* -w, 0 when not given, <0 forever */
 	const char *user, *chdir, *output;
 	int umask_set;
 	unsigned umask;
@@ -88,8 +117,9 @@ struct cli_cmd {
 	const char *help;
 };
 
-/* args.c: parse argv after the verb into *c; returns 0 or an exit code. */
+/* args.c: parse argv after the verb into *c; -1 to run the verb, else an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c);
+/* main.c: print the usage line of cmd, or of every verb when cmd is NULL. */
 void cli_usage(FILE *f, const struct cli_cmd *cmd);
 /* args.c: report a bad value of an option and the usage line; EXIT_USAGE. */
 int cli_bad(const struct cli *c, const char *opt, const char *val, const char *why);
@@ -127,6 +157,7 @@ int start_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl
 int hold_and_run(const struct cli *c, int64_t timeout_ms);
 
 struct spawn;
+struct proc;
 
 /* shared.c: remove a stale pidfile, an aged remote one too; 0 or a library code. */
 int remove_stale(const struct cli *c, const char *path);
@@ -139,6 +170,15 @@ int take_expired(const struct cli *c, const struct svcctl_pidinfo *h, struct svc
 /* cmd_stop.c: stop the recorded process (must be *expect when given); -1 stopped. */
 int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect,
 		struct svcctl_pidinfo *in);
+/*
+ * cmd_stop.c: judge the pidfile and open a handle on a running server: -1
+ * to go on with *p, else the exit code (stop set: as stop, else as reload).
+ */
+int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p);
+/* cmd_stop.c: re-check, then signal; 0 sent, 1 died, 2 not sent, < 0 error. */
+int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig);
+/* reload_unix.c: --check CMD; 0 passed (or none), else EXIT_FAIL after its output. */
+int check_config(const struct cli *c);
 /* cmd_list.c: list --pid / --mine: what the owner holds in RUNDIR. */
 int list_owned(const struct cli *c);
 
@@ -146,20 +186,73 @@ int list_owned(const struct cli *c);
 
 /* A spawned server and the channels start waits on. */
 struct spawn {
-	int64_t pid;          /* the child we forked */
-	int64_t mainpid;      /* the server's pid to record (MAINPID= or pid) */
-	int exec_err;         /* errno of a failed exec, 0 when exec succeeded */
-	int notify_err;       /* ERRNO= the server sent, 0 when none */
-	int ready_fd;         /* notify socket or readiness pipe, -1 none */
-	int child_fd;         /* the server's end of the readiness pipe, -1 none */
-	char notify_dir[256]; /* private directory of the notify socket */
-	char status[256];     /* last STATUS= */
-	int exited;           /* the child was reaped; wstatus holds its status */
+	int64_t pid;           /* the child we forked */
+	uint64_t start;        /* its start time, read right after the fork */
+	int64_t exec_ms;       /* mono_ms() once exec succeeded */
+	int64_t mainpid;       /* the server's pid to record (MAINPID=, pidfile, or pid) */
+	int exec_err;          /* errno of a failed exec, 0 when exec succeeded */
+	int notify_err;        /* ERRNO= the server sent, 0 when none */
+	int reloading;         /* RELOADING=1 heard */
+	int ready_fd;          /* notify socket or readiness pipe, -1 none */
+	int child_fd;          /* the server's end of the readiness pipe, -1 none */
+	int lock_fd;           /* <pidfile>.lock passed to the server, -1 none */
+	char notify_path[256]; /* the bound notify socket, "" none */
+	char status[256];      /* last STATUS= */
+	int64_t old_pid;       /* --wait-pidfile: the pidfile before the spawn */
+	int64_t old_mtime_ms;  /* (pid and mtime), to tell the server's file from it */
+	int exited;            /* the child was reaped; wstatus holds its status */
 	int wstatus;
 };
 
-/* Fork and exec c->argv detached as c asks; returns 0 or an exit code. */
-int spawn_server(const struct cli *c, struct spawn *sp);
+/* A /bin/sh -c CMD in a process group of its own. */
+struct shell {
+	int64_t pid; /* -1 when none runs */
+	int fd;      /* its pidfd, -1 none */
+};
+
+/* shell_unix.c: start CMD with stdout and stderr on outfd (-1: /dev/null). */
+int shell_spawn(const char *cmd, int outfd, struct shell *sh);
+/* shell_unix.c: kill the shell's process group and reap it. */
+void shell_kill(struct shell *sh);
+/* shell_unix.c: run CMD up to ms; its exit status (128+N killed), the
+ * tail of its output in out, or a negative code (SVCCTL_E_TIMEOUT). */
+int shell_run(const char *cmd, int64_t ms, char *out, size_t size);
+/* shell_unix.c: one TCP connect to HOST:PORT within ms; 1 ok, 0 not, -1 bad host. */
+int port_probe(const char *host, int port, int ms);
+
+/* notify_unix.c: bind <pidfile>.notify (replacing a stale socket) into *sp. */
+int notify_bind(const char *pidfile, int64_t uid, int64_t gid, struct spawn *sp);
+/* notify_unix.c: close the socket and remove its file. */
+void notify_unbind(struct spawn *sp);
+/* notify_unix.c: read queued datagrams of the server's tree; 1 once READY=1. */
+int notify_drain(const struct cli *c, struct spawn *sp, int64_t *deadline);
+
+#define SESSION_SUFFIX ".session"
+#define NOTIFY_SUFFIX ".notify"
+
+struct procset;
+
+/* leftover_unix.c: the session recorded for pidfile path (its sid=, else path.session). */
+int session_record(const struct cli *c, const char *path, struct procset *set);
+/* leftover_unix.c: how many members of path's recorded session are alive. */
+int leftovers_live(const struct cli *c, const char *path);
+/* leftover_unix.c: stop what is left of the recorded session; 0 or an exit code. */
+int leftovers_stop(const struct cli *c, struct procset *set);
+/* leftover_unix.c: write <pidfile>.session for a server that writes its own pidfile. */
+int session_write(const struct cli *c, int64_t mainpid, int64_t sid, uint64_t sid_start);
+/* leftover_unix.c: the session of sp's main process and its proof (sid 0: none). */
+void session_of(const struct spawn *sp, int64_t *sid, uint64_t *sid_start);
+/* leftover_unix.c: remove <pidfile>.session (when stale) and <pidfile>.notify. */
+void session_forget(const char *pidfile);
+
+/* Become the subreaper of what we start, so orphans stay provably ours. */
+void spawn_adopt_orphans(void);
+
+/*
+ * Fork and exec c->argv detached as c asks; lock_fd (>= 0) is passed down
+ * as SVCCTL_LOCK_FD.  Returns 0 or an exit code.
+ */
+int spawn_server(const struct cli *c, int lock_fd, struct spawn *sp);
 
 /* Open the readiness channel c asks for (notify socket or pipe) into *sp. */
 int ready_setup(const struct cli *c, int64_t uid, int64_t gid, struct spawn *sp);
@@ -170,7 +263,7 @@ int ready_child_fd(const struct spawn *sp);
 /* Wait until the server is ready per c; 0 ready, else an exit code. */
 int spawn_wait_ready(const struct cli *c, struct spawn *sp);
 
-/* Kill (if still ours), reap and free what spawn_server set up. */
+/* Kill what a failed start left (TERM, then KILL, bounded) and reap it. */
 void spawn_abort(struct spawn *sp);
 void spawn_free(struct spawn *sp);
 
@@ -182,6 +275,9 @@ int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, in
 
 /* Wait for the child of spawn_child(); returns its exit code (128+N if killed). */
 int spawn_wait(struct spawn *sp);
+
+/* title_unix.c: show in ps "svcctl VERB: holding PATH (pid PID)". */
+void proc_title_holding(const struct cli *c, int64_t pid);
 
 /* An open handle on a process to signal and wait on (pidfd where possible). */
 struct proc {
@@ -226,6 +322,62 @@ uint64_t proc_start(int64_t pid);
 
 /* Seconds the process has been running, or -1 when unknown. */
 int64_t proc_uptime(int64_t pid, uint64_t start);
+
+/* ---- sets of processes (procset_unix.c) ---- */
+
+#define PROCSET_MAX 512
+
+/* A session and the start time that proves it (its leader's, or a lower bound). */
+struct session_id {
+	int64_t sid;
+	uint64_t start; /* members started no earlier than this */
+};
+
+/*
+ * The members of recorded sessions (the recorded sid, and the main
+ * process's own should it have become a session leader), or, with none,
+ * svcctl's own descendants.
+ */
+struct procset {
+	int nsess;
+	struct session_id sess[2];
+	int n; /* members found by the last scan */
+	int64_t pid[PROCSET_MAX];
+	int nproc;        /* members signalled by the last signal step */
+	int64_t last_sid; /* the session of the last one checked, for messages */
+	struct proc proc[PROCSET_MAX];
+};
+
+/* Find the set's live members (never init, svcctl or its caller); their number. */
+int procset_scan(struct procset *set);
+
+/* Signal each member found, re-checked right before; the number signalled. */
+int procset_signal(struct procset *set, int sig);
+
+/* Wait up to ms (< 0 forever) for the signalled members to die; 1 all dead. */
+int procset_wait(struct procset *set, int64_t ms);
+
+/* Close the handles of the last signal step. */
+void procset_close(struct procset *set);
+
+/* Add session sid proven by start to the set (ignored when it has it or sid <= 1). */
+void procset_add(struct procset *set, int64_t sid, uint64_t start);
+
+/* Run schedule s over the set, scanning again before each signal; 1 none left. */
+int procset_stop(const struct cli *c, const struct svcctl_schedule *s, struct procset *set);
+
+/*
+ * Is session sid still the one whose leader started at start?  A live
+ * leader must have that start time; a gone one proves nothing wrong, since
+ * the id is not handed out again while a member lives.
+ */
+int session_proven(int64_t sid, uint64_t start);
+
+/* The session id of pid, or -1. */
+int64_t proc_session(int64_t pid);
+
+/* Is pid ancestor, a descendant of it, or (as our subreaped orphan) of ours? */
+int proc_descends(int64_t pid, int64_t ancestor);
 
 /* Monotonic milliseconds. */
 int64_t mono_ms(void);

@@ -41,6 +41,23 @@ static int running_now(const struct cli *c)
 }
 
 /*
+ * What a dead server left in its recorded session is stopped before a
+ * start takes over; its stale record goes with it.  0, or an exit code.
+ */
+static int take_leftovers(const struct cli *c)
+{
+	struct procset set;
+	int rc;
+
+	if (!session_record(c, c->path, &set))
+		return 0;
+	rc = leftovers_stop(c, &set);
+	if (rc == 0)
+		session_forget(c->path);
+	return rc;
+}
+
+/*
  * Take <pidfile>.lock, waiting up to timeout_ms.  For start (probe set),
  * a lock held while the pidfile names a live server means "running":
  * servers hold their own lock, and concurrent starters publish first.
@@ -50,7 +67,7 @@ static int take_lock(const struct cli *c, int64_t timeout_ms, int probe, struct 
 	int64_t deadline = mono_ms() + timeout_ms;
 	struct svcctl_opts o = c->opts;
 	struct svcctl_pidinfo in;
-	int rc;
+	int rc, cleared = 0;
 
 	/* RUNDIR (or -p's directory) is created 0755, never under a symlink */
 	o.flags |= SVCCTL_F_MKDIRS;
@@ -63,6 +80,14 @@ static int take_lock(const struct cli *c, int64_t timeout_ms, int probe, struct 
 			break;
 		if (probe && running_now(c))
 			return -1;
+		/* a dead server's leftovers hold the lock they inherited */
+		if (probe && !cleared && in.state == SVCCTL_DEAD_LOCKED) {
+			cleared = 1;
+			rc = take_leftovers(c);
+			if (rc != 0)
+				return rc;
+			continue;
+		}
 		if (!probe || mono_ms() >= deadline) {
 			fail("%s: locked by %s%lld: %s", c->path,
 			     in.pid ? "pid " : "an unknown process", (long long)in.pid,
@@ -99,8 +124,14 @@ int start_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl
 			return rc;
 		rc = svcctl_lock_judge(*lk, &c->opts, &in);
 	}
-	if (rc == SVCCTL_ABSENT || rc == SVCCTL_STALE)
-		return 0;
+	if (rc == SVCCTL_ABSENT || rc == SVCCTL_STALE) {
+		rc = take_leftovers(c);
+		if (rc == 0)
+			return 0;
+		svcctl_lock_close(*lk);
+		*lk = NULL;
+		return rc;
+	}
 	if (rc == SVCCTL_RUNNING)
 		say(c, "%s: already running (pid %lld)", c->path, (long long)in.pid);
 	else if (rc == SVCCTL_REMOTE)
@@ -126,7 +157,7 @@ static void status_line(struct spawn *sp)
 		 sp->notify_err, strerror(sp->notify_err));
 }
 
-/* Record the ready server's pid and status while still holding the lock. */
+/* Record the ready server's pid, session and status while still holding the lock. */
 static int publish(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp)
 {
 	struct svcctl_opts o = c->opts;
@@ -134,6 +165,7 @@ static int publish(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp
 	int rc;
 
 	o.pid = sp->mainpid;
+	session_of(sp, &o.sid, &o.sid_start);
 	status_line(sp);
 	/* -m wins over the server's STATUS= */
 	if (o.msg == NULL && sp->status[0])
@@ -147,17 +179,33 @@ static int publish(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp
 	return rc < 0 ? exit_for(rc) : 0;
 }
 
+/* A server that wrote its own pidfile: its session goes to <pidfile>.session. */
+static int record_session(const struct cli *c, struct spawn *sp)
+{
+	int64_t sid;
+	uint64_t sid_start;
+
+	session_of(sp, &sid, &sid_start);
+	/* without a record, only the leftovers stay unknown: the start stands */
+	if (sid > 1)
+		session_write(c, sp->mainpid, sid, sid_start);
+	return 0;
+}
+
 /* Spawn, wait for readiness, publish; on failure kill what we started. */
-static int start_locked(const struct cli *c, struct svcctl_lock *lk)
+static int start_locked(const struct cli *c, struct svcctl_lock *lk,
+			const struct svcctl_pidinfo *old)
 {
 	struct spawn sp;
 	int rc;
 
-	rc = spawn_server(c, &sp);
+	rc = spawn_server(c, c->wait_pidfile ? svcctl_lock_fd(lk) : -1, &sp);
+	sp.old_pid = old->pid;
+	sp.old_mtime_ms = old->mtime_ms;
 	if (rc == 0)
 		rc = spawn_wait_ready(c, &sp);
-	if (rc == 0 && lk != NULL)
-		rc = publish(c, lk, &sp);
+	if (rc == 0)
+		rc = c->wait_pidfile ? record_session(c, &sp) : publish(c, lk, &sp);
 	if (rc != 0) {
 		spawn_abort(&sp);
 		show_tail(c);
@@ -169,10 +217,27 @@ static int start_locked(const struct cli *c, struct svcctl_lock *lk)
 	return rc;
 }
 
+/*
+ * After a failed --wait-pidfile start: the pidfile its server wrote (not
+ * the one there before) is removed once stale; any other is left alone.
+ */
+static void remove_written(const struct cli *c, const struct svcctl_pidinfo *old)
+{
+	struct svcctl_pidinfo now;
+
+	memset(&now, 0, sizeof(now));
+	if (svcctl_pidfile_state(c->path, &c->opts, &now) != SVCCTL_STALE)
+		return;
+	if (now.pid == old->pid && now.mtime_ms == old->mtime_ms)
+		return;
+	svcctl_pidfile_remove(c->path);
+}
+
 /* start: do nothing when running, else spawn, await readiness and record. */
 int cmd_start(struct cli *c)
 {
 	struct svcctl_lock *lk = NULL;
+	struct svcctl_pidinfo old;
 	int rc;
 
 	if (c->foreground)
@@ -180,24 +245,26 @@ int cmd_start(struct cli *c)
 	rc = start_lock(c, c->ready_timeout_ms + LOCK_SLACK_MS, 1, &lk);
 	if (rc != 0)
 		return rc < 0 ? EXIT_OK : rc;
-	/* a server that writes its own pidfile takes the lock itself */
-	if (c->wait_pidfile) {
+	memset(&old, 0, sizeof(old));
+	svcctl_pidfile_read(c->path, &old);
+	rc = start_locked(c, lk, &old);
+	/* the server got the lock's descriptor and keeps the lock while it holds it */
+	if (rc == 0 && c->wait_pidfile)
+		svcctl_lock_handoff(lk);
+	else
 		svcctl_lock_close(lk);
-		lk = NULL;
-	}
-	rc = start_locked(c, lk);
-	if (lk != NULL)
-		svcctl_lock_close(lk);
-	if (rc != 0 && c->wait_pidfile && running_now(c))
-		return EXIT_OK;
+	if (rc != 0 && c->wait_pidfile)
+		remove_written(c, &old);
 	return rc;
 }
 
 /* restart: stop (a stopped server is fine), then start; --test only shows the stop. */
 int cmd_restart(struct cli *c)
 {
-	int rc = cmd_stop(c);
+	int rc = check_config(c);
 
+	if (rc == 0)
+		rc = cmd_stop(c);
 	if (rc != EXIT_OK || c->test)
 		return rc;
 	return cmd_start(c);

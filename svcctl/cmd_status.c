@@ -166,11 +166,19 @@ static void clean_one(const char *path, const char *name, void *arg)
 		say(x->c, "%s: kept: %s", path, svcctl_strerror(rc));
 	if (rc != SVCCTL_STALE)
 		return;
+	/* its record is all that finds what the dead server left: stop's job */
+	rc = leftovers_live(x->c, path);
+	if (rc > 0) {
+		say(x->c, "%s: kept: %d process%s of its session still run (svcctl stop ends them)",
+		    path, rc, rc == 1 ? "" : "es");
+		return;
+	}
 	rc = remove_stale(x->c, path);
 	if (rc < 0) {
 		fail("%s: cannot remove: %s", path, svcctl_strerror(rc));
 		return;
 	}
+	session_forget(path);
 	say(x->c, "%s: removed stale pidfile (pid %lld: %s)", path, (long long)in.pid,
 	    svcctl_reason_name(in.reason));
 	x->count++;

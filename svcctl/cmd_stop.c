@@ -84,8 +84,8 @@ static int not_running(const struct cli *c, int st, const struct svcctl_pidinfo 
 	return EXIT_OK;
 }
 
-/* Signal only the proven process (see recheck); 1 when it died, < 0 on errors. */
-static int send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig)
+/* Signal only the proven process (see recheck); 1 died, 2 not sent, < 0 on errors. */
+int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig)
 {
 	char buf[16];
 	int rc;
@@ -124,7 +124,7 @@ static int run_schedule(const struct cli *c, const struct proc *p, const struct 
 		const struct svcctl_sched_item *it = &s->item[i];
 
 		if (it->kind == SVCCTL_SCHED_SIGNAL) {
-			rc = send(c, p, in, (int)it->value);
+			rc = stop_send(c, p, in, (int)it->value);
 			/* nothing sent: skip its wait when a later signal follows */
 			if (rc == 2 && i + 2 < s->len && s->item[i + 1].kind == SVCCTL_SCHED_WAIT &&
 			    s->item[i + 2].kind == SVCCTL_SCHED_SIGNAL)
@@ -167,7 +167,7 @@ static void print_schedule(const struct cli *c, const struct svcctl_pidinfo *in)
  * Judge the pidfile and open a handle on a running server: -1 to go on
  * with *p, else the exit code for a server that is not there to signal.
  */
-static int open_running(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p)
+int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p)
 {
 	int st, rc;
 
@@ -208,7 +208,7 @@ int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect, struct
 	struct proc p;
 	int rc;
 
-	rc = open_running(c, 1, in, &p);
+	rc = stop_open(c, 1, in, &p);
 	if (rc >= 0)
 		return rc;
 	if (expect != NULL && (in->pid != expect->pid || in->start != expect->start)) {
@@ -229,36 +229,50 @@ int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect, struct
 	return -1;
 }
 
-/* stop: run the schedule on the proven process, then remove the pidfile. */
+/*
+ * Before a stop when the recorded main process is gone: what is left of its
+ * session (a held lock, a port) is stopped first.  0 or an exit code.
+ */
+static int stop_leftovers_first(const struct cli *c, struct procset *set)
+{
+	struct svcctl_pidinfo in;
+	int st, rc = safety_refuse(c);
+
+	if (rc != 0)
+		return rc;
+	memset(&in, 0, sizeof(in));
+	st = svcctl_pidfile_state(c->path, &c->opts, &in);
+	if (st == SVCCTL_STALE || st == SVCCTL_DEAD_LOCKED || st == SVCCTL_ABSENT)
+		return leftovers_stop(c, set);
+	return 0;
+}
+
+/*
+ * stop: run the schedule on the proven process, then on what is left of its
+ * recorded session, then remove the pidfile and the session record.
+ */
 int cmd_stop(struct cli *c)
 {
 	struct svcctl_pidinfo in;
-	int rc = stop_holder(c, NULL, &in);
+	struct procset set;
+	int have = session_record(c, c->path, &set), rc = 0;
 
-	if (rc >= 0)
+	if (have)
+		rc = stop_leftovers_first(c, &set);
+	if (rc == 0)
+		rc = stop_holder(c, NULL, &in);
+	if (rc >= 0) {
+		if (rc == EXIT_OK && !c->test)
+			session_forget(c->path);
+		return rc;
+	}
+	rc = have ? leftovers_stop(c, &set) : 0;
+	if (rc != 0)
 		return rc;
 	rc = svcctl_pidfile_remove(c->path);
 	if (rc < 0)
 		fail("%s: stopped, but the pidfile stays: %s", c->path, svcctl_strerror(rc));
+	session_forget(c->path);
 	say(c, "%s: stopped pid %lld", c->path, (long long)in.pid);
-	return rc < 0 ? exit_for(rc) : EXIT_OK;
-}
-
-/* reload: one signal (HUP by default) to the proven process; 7 when not running. */
-int cmd_reload(struct cli *c)
-{
-	struct svcctl_pidinfo in;
-	struct proc p;
-	int rc;
-
-	rc = open_running(c, 0, &in, &p);
-	if (rc >= 0)
-		return rc;
-	rc = send(c, &p, &in, c->sig ? c->sig : SIGHUP);
-	proc_close(&p);
-	if (rc == 1) {
-		say(c, "%s: not running", c->path);
-		return EXIT_NOT_RUNNING;
-	}
 	return rc < 0 ? exit_for(rc) : EXIT_OK;
 }

@@ -16,46 +16,62 @@
 #define SAFE "[-u USER] [--allow-unsafe-pidfile]"
 #define START_OPTS                                                                                 \
 	"[-u USER[:GROUP]] [-C DIR] [-o FILE] [--umask MASK] [-e VAR=VALUE]... "                   \
-	"[--allow-unsafe-pidfile] [--foreground] [--wait-pidfile | --notify [fd:N]] "              \
+	"[--allow-unsafe-pidfile] [--foreground] [--wait-pidfile] [--notify [fd:N]] "              \
+	"[--ready-port [HOST:]PORT] [--ready-cmd CMD] [--min-uptime DURATION] "                    \
 	"[--ready-timeout DURATION] -- COMMAND [ARG...]"
 
 static const struct cli_cmd commands[] = {
     {"start", cmd_start,
-     OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_COMMAND | OPT_SHARED | OPT_MSG | OPT_USER |
-	 OPT_UNSAFE,
+     OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_READY | OPT_COMMAND | OPT_SHARED | OPT_MSG |
+	 OPT_USER | OPT_UNSAFE,
      TGT "[-m MSG] " SHARED START_OPTS,
-     "Start COMMAND detached and record its pid, unless already running; creates RUNDIR.  "
-     "A relative COMMAND with a '/' is taken from the current directory.  --notify: "
-     "READY=1, STATUS=, MAINPID= (the server or a descendant), ERRNO= (reported on "
-     "failure, recorded on success), EXTEND_TIMEOUT_USEC=."},
+     "Start COMMAND detached in a new session and record its pid and session, unless "
+     "already running; creates RUNDIR.  A relative COMMAND with a '/' is taken from the "
+     "current directory.  Ready at exec, or once every test given passes: --wait-pidfile "
+     "(the server's own pidfile names a live descendant; the locked <pidfile>.lock is "
+     "passed as SVCCTL_LOCK_FD=N), --notify (READY=1 on <pidfile>.notify; STATUS=, "
+     "MAINPID=, ERRNO=, EXTEND_TIMEOUT_USEC=), --ready-port (a TCP connect), --ready-cmd "
+     "(/bin/sh -c CMD exits 0), --min-uptime (alive that long), all bounded by "
+     "--ready-timeout (default 30s plus --min-uptime).  A failed start kills the session, "
+     "leaves no pidfile, shows the tail of -o FILE and exits 1."},
     {"stop", cmd_stop,
      OPT_TARGET | OPT_RUNDIR | OPT_STOP | OPT_SIGNAL | OPT_SHARED | OPT_USER | OPT_UNSAFE,
      TGT "[-s SIGNAL] [-t DURATION] [--retry SCHEDULE] [--group] [--test] " SHARED SAFE,
      "Signal the recorded server per the schedule (default TERM/10/KILL/5), wait for "
-     "its death and remove the pidfile.  A remote holder is never signalled (exit 4)."},
+     "its death, then do the same to what is left of its recorded session, and remove "
+     "the pidfile, <pidfile>.session and <pidfile>.notify.  --group: the process group.  "
+     "A remote holder is never signalled (exit 4)."},
     {"status", cmd_status, OPT_TARGET | OPT_RUNDIR | OPT_JSON | OPT_SHARED | OPT_USER | OPT_UNSAFE,
      TGT "[--json] " SHARED SAFE,
      "Report the server's state, host, age and message: exit 0 running, 1 dead with "
      "pidfile, 3 not running, 4 unknown, remote or (as root) unsafe; -u USER: the "
      "service user may own the pidfile."},
     {"reload", cmd_reload,
-     OPT_TARGET | OPT_RUNDIR | OPT_SIGNAL | OPT_SHARED | OPT_USER | OPT_UNSAFE,
-     TGT "[-s SIGNAL] " SHARED SAFE,
-     "Send SIGHUP (or -s SIGNAL) to the running server; exit 7 when not running, 4 for a "
-     "remote holder."},
-    {"restart", cmd_restart,
-     OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_STOP | OPT_SIGNAL | OPT_COMMAND | OPT_SHARED |
-	 OPT_MSG | OPT_USER | OPT_UNSAFE,
+     OPT_TARGET | OPT_RUNDIR | OPT_SIGNAL | OPT_SHARED | OPT_USER | OPT_UNSAFE | OPT_READY |
+	 OPT_CHECK | OPT_RELOAD,
      TGT
-     "[-s SIGNAL] [-t DURATION] [--retry SCHEDULE] [--group] [--test] [-m MSG] " SHARED START_OPTS,
-     "Stop the server if it runs (stop's schedule), then start COMMAND; --test only "
-     "prints what stop would do and starts nothing."},
+     "[-s SIGNAL] [--check CMD] [--settle DURATION] [--notify] [--ready-timeout DURATION] " SHARED
+	 SAFE,
+     "Run --check CMD first (refuse with exit 1 and its output when it fails), send "
+     "SIGHUP (or -s SIGNAL) to the running server, then confirm the same process is "
+     "alive after --settle (default 500ms; exit 1 if it died), or with --notify wait for "
+     "RELOADING=1 then READY=1 on <pidfile>.notify (bounded by --ready-timeout, default "
+     "30s).  Exit 7 when not running, 4 for a remote holder."},
+    {"restart", cmd_restart,
+     OPT_TARGET | OPT_RUNDIR | OPT_START | OPT_READY | OPT_CHECK | OPT_STOP | OPT_SIGNAL |
+	 OPT_COMMAND | OPT_SHARED | OPT_MSG | OPT_USER | OPT_UNSAFE,
+     TGT "[--check CMD] [-s SIGNAL] [-t DURATION] [--retry SCHEDULE] [--group] [--test] "
+	 "[-m MSG] " SHARED START_OPTS,
+     "Run --check CMD first (refuse with exit 1 and its output when it fails), stop the "
+     "server if it runs (stop's schedule), then start COMMAND; --test only prints what "
+     "stop would do and starts nothing."},
     {"list", cmd_list, OPT_RUNDIR | OPT_JSON | OPT_SHARED | OPT_OWNER,
      "[-d RUNDIR] [--json] [--pid PID | --mine] [--stale-age DURATION] [--nfs]",
      "List every pidfile in RUNDIR with its state; --pid/--mine: only those held by PID or "
      "by the calling process."},
     {"cleanup", cmd_cleanup, OPT_RUNDIR | OPT_SHARED, "[-d RUNDIR] [--stale-age DURATION] [--nfs]",
-     "Remove the stale pidfiles in RUNDIR and say how many."},
+     "Remove the stale pidfiles in RUNDIR (and their .session, .notify) and say how many; "
+     "one whose recorded session still has live members is kept (stop ends them)."},
     {"run", cmd_run,
      OPT_TARGET | OPT_RUNDIR | OPT_WAIT | OPT_COMMAND | OPT_SHARED | OPT_MSG | OPT_HOLD,
      TGT "[-w DURATION | -w forever] [-m MSG] [--expire DURATION] " SHARED

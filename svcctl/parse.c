@@ -285,6 +285,8 @@ static int notify_assign(const char *k, size_t klen, const char *v, size_t vlen,
 
 	if (KEY("READY")) {
 		msg->ready = vlen == 1 && v[0] == '1';
+	} else if (KEY("RELOADING")) {
+		msg->reloading = vlen == 1 && v[0] == '1';
 	} else if (KEY("MAINPID")) {
 		if (parse_digits(v, vlen, 0x7fffffff, &n) < 0 || n < 2)
 			return -EINVAL;
@@ -334,4 +336,39 @@ int svcctl_parse_notify_msg(const char *buf, size_t len, struct svcctl_notify_ms
 			return -EINVAL;
 	}
 	return 0;
+}
+
+/* The host part of [HOST:]PORT into host: "[v6]" unbracketed, else as given. */
+static int host_part(const char *s, size_t len, char *host, size_t hsize)
+{
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+		s++;
+		len -= 2;
+	} else if (memchr(s, ':', len) != NULL || memchr(s, '[', len) != NULL) {
+		return -EINVAL; /* a bare IPv6 address needs brackets */
+	}
+	if (len == 0 || len >= hsize || memchr(s, ']', len) != NULL)
+		return -EINVAL;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	return 0;
+}
+
+/* [HOST:]PORT, HOST "127.0.0.1" when absent and "[...]" around IPv6. */
+int svcctl_parse_hostport(const char *s, char *host, size_t hsize, int *port)
+{
+	const char *colon = strrchr(s, ':');
+	const char *p = colon ? colon + 1 : s;
+	int64_t v;
+
+	if (parse_digits(p, strlen(p), 65535, &v) < 0 || v < 1)
+		return -EINVAL;
+	*port = (int)v;
+	if (colon == NULL) {
+		if (hsize < sizeof("127.0.0.1"))
+			return -EINVAL;
+		memcpy(host, "127.0.0.1", sizeof("127.0.0.1"));
+		return 0;
+	}
+	return host_part(s, (size_t)(colon - s), host, hsize);
 }

@@ -33,6 +33,7 @@ struct svcctl_schedule {
 /* What one sd_notify datagram said; fields not present keep their value. */
 struct svcctl_notify_msg {
 	int ready;         /* READY=1 seen */
+	int reloading;     /* RELOADING=1 seen */
 	int64_t mainpid;   /* MAINPID=, 0 when absent */
 	int err;           /* ERRNO=, 0 when absent */
 	int64_t extend_us; /* EXTEND_TIMEOUT_USEC=, 0 when absent */
@@ -90,5 +91,11 @@ int svcctl_parse_notify(const char *s, int *fd);
  * -EINVAL.  Fields found are stored into *msg.
  */
 int svcctl_parse_notify_msg(const char *buf, size_t len, struct svcctl_notify_msg *msg);
+
+/*
+ * "[HOST:]PORT" of --ready-port: PORT 1..65535; HOST (127.0.0.1 when
+ * absent) a name or address, an IPv6 address in brackets ("[::1]:80").
+ */
+int svcctl_parse_hostport(const char *s, char *host, size_t hsize, int *port);
 
 #endif /* SVCCTL_PARSE_H */

@@ -1,7 +1,10 @@
 /*
- * Readiness of a started server on Unix: the sd_notify socket (with the
- * sender's SCM_CREDENTIALS checked), an s6-style pipe, or the server's own
- * pidfile; and the server's death while we wait, seen through a pidfd.
+ * Readiness of a started server on Unix: every test given must pass (the
+ * notify socket or an s6-style pipe, the server's own pidfile naming a
+ * descendant, a TCP connect, a command exiting 0, a minimum uptime) before
+ * --ready-timeout; the death of what we started fails the start at once.
+ * Tests that can only be polled are polled with a backoff of 1 ms doubling
+ * to 50 ms; the rest wake on their descriptors and on a pidfd.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -9,13 +12,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,38 +24,22 @@
 #define SYS_pidfd_open 434
 #endif
 
-/* Create the notify socket in a fresh 0700 directory the server can use. */
-static int notify_socket(struct spawn *sp, int64_t uid, int64_t gid)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	const char *tmp = getenv("TMPDIR");
-	int one = 1, fd;
+/* Longest pause between two polled tests. */
+#define BACKOFF_MAX_MS 50
 
-	snprintf(sp->notify_dir, sizeof(sp->notify_dir), "%s/svcctl-notify-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(sp->notify_dir) == NULL) {
-		sp->notify_dir[0] = '\0';
-		return -errno;
-	}
-	if (strlen(sp->notify_dir) + sizeof("/notify") > sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, sp->notify_dir, strlen(sp->notify_dir));
-	memcpy(sa.sun_path + strlen(sp->notify_dir), "/notify", sizeof("/notify"));
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	sp->ready_fd = fd;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
-		return -errno;
-	/* the server may run as another user: give it the directory */
-	if (uid >= 0 && (chown(sp->notify_dir, (uid_t)uid, (gid_t)gid) < 0 ||
-			 chown(sa.sun_path, (uid_t)uid, (gid_t)gid) < 0))
-		return -errno;
-	/* orphans of a forking server become ours, so descent stays provable */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	return 0;
-}
+/* How long a failed start's session gets after TERM, and after KILL. */
+#define ABORT_TERM_MS 2000
+#define ABORT_KILL_MS 2000
+
+/* What is still to pass, and how the wait stands. */
+struct waiting {
+	int notify, pidfile, port, cmd; /* tests still pending */
+	int64_t deadline, uptime_at;    /* the bound; when --min-uptime is met */
+	int backoff;                    /* the next pause of polled tests, ms */
+	int cmd_status;                 /* last exit status of --ready-cmd */
+	int64_t foreign;                /* a non-descendant the pidfile named last round */
+	struct shell sh;                /* --ready-cmd running, pid -1 when none */
+};
 
 /* A pipe for fd:N, else the notify socket; nothing without --notify. */
 int ready_setup(const struct cli *c, int64_t uid, int64_t gid, struct spawn *sp)
@@ -73,93 +56,21 @@ int ready_setup(const struct cli *c, int64_t uid, int64_t gid, struct spawn *sp)
 			sp->child_fd = pfd[1];
 		}
 	} else {
-		rc = notify_socket(sp, uid, gid);
+		rc = notify_bind(c->path, uid, gid, sp);
 	}
 	if (rc < 0) {
-		fail("cannot set up readiness notification: %s", strerror(-rc));
+		fail("%s%s: cannot set up readiness notification: %s", c->path,
+		     c->notify_fd >= 0 ? "" : NOTIFY_SUFFIX, svcctl_strerror(rc));
 		spawn_free(sp);
 		return EXIT_FAIL;
 	}
 	return 0;
 }
 
+/* The server's end of the readiness pipe, -1 when none. */
 int ready_child_fd(const struct spawn *sp)
 {
 	return sp->child_fd;
-}
-
-/* The parent pid of pid from /proc, or -1. */
-static int64_t parent_of(int64_t pid)
-{
-	char buf[512];
-	const char *st = proc_stat(pid, buf, sizeof(buf));
-	long long ppid;
-
-	if (st == NULL || sscanf(st, "%*c %lld", &ppid) != 1)
-		return -1;
-	return ppid;
-}
-
-/* Is pid the server or one of its descendants (or an orphan re-parented to us)? */
-static int is_descendant(int64_t pid, int64_t server)
-{
-	/* we are the server's parent, never the server */
-	if (pid == (int64_t)getpid())
-		return 0;
-	for (int depth = 0; depth < 64 && pid > 1; depth++) {
-		if (pid == server || pid == (int64_t)getpid())
-			return 1;
-		pid = parent_of(pid);
-	}
-	return 0;
-}
-
-/* Read one notify datagram; 1 READY=1 from the server's tree, 0 not, -1 none queued. */
-static int notify_read(const struct cli *c, struct spawn *sp, int64_t *deadline)
-{
-	char buf[4096], cbuf[CMSG_SPACE(sizeof(struct ucred))];
-	struct iovec iov = {buf, sizeof(buf)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	struct svcctl_notify_msg m = {0};
-	struct cmsghdr *cm;
-	struct ucred uc = {0};
-	ssize_t n = recvmsg(sp->ready_fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-
-	if (n < 0)
-		return -1;
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
-			memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
-	if (uc.pid <= 0 || !is_descendant(uc.pid, sp->pid)) {
-		say(c, "ignoring a notification from pid %d: not the server's", (int)uc.pid);
-		return 0;
-	}
-	if (svcctl_parse_notify_msg(buf, (size_t)n, &m) < 0)
-		return 0;
-	if (m.status[0])
-		snprintf(sp->status, sizeof(sp->status), "%s", m.status);
-	if (m.mainpid && is_descendant(m.mainpid, sp->pid))
-		sp->mainpid = m.mainpid;
-	else if (m.mainpid)
-		say(c, "ignoring MAINPID=%lld: not the server or one of its descendants",
-		    (long long)m.mainpid);
-	if (m.err)
-		sp->notify_err = m.err;
-	/* as systemd: the server has that long from now, never less than before */
-	if (m.extend_us && mono_ms() + m.extend_us / 1000 > *deadline)
-		*deadline = mono_ms() + m.extend_us / 1000;
-	return m.ready;
-}
-
-/* Read the queued datagrams (a bounded batch); 1 once one said READY=1. */
-static int notify_drain(const struct cli *c, struct spawn *sp, int64_t *deadline)
-{
-	int r = 0;
-
-	for (int i = 0; i < 64 && r == 0; i++)
-		r = notify_read(c, sp, deadline);
-	return r > 0;
 }
 
 /* What the server said with ERRNO=, for failure messages ("" when nothing). */
@@ -185,27 +96,42 @@ static int pipe_read(struct spawn *sp)
 	return memchr(buf, '\n', (size_t)n) != NULL;
 }
 
-/* Reap the child if it exited; 1 when it did (status in sp->wstatus). */
-static int reaped(struct spawn *sp)
+/* Reap our exited children: the server's first process, orphans we adopted. */
+static void reap(struct spawn *sp, struct waiting *w)
 {
-	if (sp->exited)
-		return 1;
-	if (waitpid((pid_t)sp->pid, &sp->wstatus, WNOHANG) != (pid_t)sp->pid)
-		return 0;
-	sp->exited = 1;
-	return 1;
+	int status;
+	pid_t r;
+
+	while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (r == (pid_t)sp->pid) {
+			sp->exited = 1;
+			sp->wstatus = status;
+		} else if (r == (pid_t)w->sh.pid) {
+			w->cmd_status = status;
+			if (w->sh.fd >= 0)
+				close(w->sh.fd);
+			w->sh.pid = w->sh.fd = -1;
+		}
+	}
 }
 
-/* Did the server's own pidfile appear naming a live process? */
-static int pidfile_ready(const struct cli *c, struct spawn *sp)
+/*
+ * Is the server gone: its process, or under --wait-pidfile everything it
+ * started?  Orphans come to us, so a live descendant means a child of ours.
+ */
+static int server_gone(const struct cli *c, const struct spawn *sp, const struct waiting *w)
 {
-	struct svcctl_pidinfo in;
+	struct procset tree = {0};
+	siginfo_t si;
 
-	memset(&in, 0, sizeof(in));
-	if (svcctl_pidfile_state(c->path, NULL, &in) != SVCCTL_RUNNING)
+	if (!sp->exited)
 		return 0;
-	sp->mainpid = in.pid;
-	return 1;
+	/* a daemonizing server's first process exits 0 under --wait-pidfile */
+	if (!(c->wait_pidfile && WIFEXITED(sp->wstatus) && WEXITSTATUS(sp->wstatus) == 0))
+		return 1;
+	if (w->sh.pid > 0)
+		return procset_scan(&tree) <= 1; /* the --ready-cmd shell is ours too */
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD;
 }
 
 /* Report a server that died before it was ready; returns EXIT_FAIL. */
@@ -216,91 +142,208 @@ static int died(const struct cli *c, const struct spawn *sp)
 	if (WIFSIGNALED(sp->wstatus))
 		fail("%s: server pid %lld was killed by signal %d before it was ready%s", c->path,
 		     (long long)sp->pid, WTERMSIG(sp->wstatus), errno_note(sp, note, sizeof(note)));
-	else
+	else if (WEXITSTATUS(sp->wstatus) != 0 || !c->wait_pidfile)
 		fail("%s: server pid %lld exited with status %d before it was ready%s", c->path,
 		     (long long)sp->pid, WEXITSTATUS(sp->wstatus),
 		     errno_note(sp, note, sizeof(note)));
+	else
+		fail("%s: every process the server started exited before it was ready", c->path);
 	return EXIT_FAIL;
 }
 
-/* One poll round: 1 ready, 0 not yet, or an exit code + 2 on failure. */
-static int wait_round(const struct cli *c, struct spawn *sp, int pidfd, int64_t *deadline)
+/*
+ * The server's own pidfile: 1 once it names a live descendant of what we
+ * started, 0 not yet, -1 when it names another process twice in a row (a
+ * single odd read may be a write in progress).
+ */
+static int pidfile_test(const struct cli *c, struct spawn *sp, struct waiting *w)
 {
-	struct pollfd pf[2] = {{.fd = sp->ready_fd, .events = POLLIN},
-			       {.fd = sp->exited ? -1 : pidfd, .events = POLLIN}};
-	int64_t left = *deadline - mono_ms();
-	int tick = (c->wait_pidfile || pidfd < 0) ? 20 : 1000, r;
+	struct svcctl_pidinfo in;
 
-	if (poll(pf, 2, left < tick ? (int)(left > 0 ? left : 0) : tick) < 0 && errno != EINTR)
+	memset(&in, 0, sizeof(in));
+	if (svcctl_pidfile_state(c->path, NULL, &in) != SVCCTL_RUNNING)
+		return 0;
+	/* unchanged since before the spawn: an old file, not the server's */
+	if (in.mtime_ms == sp->old_mtime_ms && in.pid == sp->old_pid)
+		return 0;
+	if (proc_descends(in.pid, sp->pid)) {
+		sp->mainpid = in.pid;
+		return 1;
+	}
+	if (w->foreign == in.pid) {
+		fail("%s: names pid %lld, which is not a process of the server started (pid %lld)",
+		     c->path, (long long)in.pid, (long long)sp->pid);
+		return -1;
+	}
+	w->foreign = in.pid;
+	return 0;
+}
+
+/* --ready-cmd: start a run when none is going; 1 once one exited 0. */
+static int cmd_test(const struct cli *c, struct waiting *w)
+{
+	if (w->sh.pid > 0)
+		return 0;
+	if (w->cmd_status == 0)
+		return 1;
+	if (shell_spawn(c->ready_cmd, -1, &w->sh) < 0)
+		return 0;
+	w->cmd_status = -1;
+	return 0;
+}
+
+/* Run the polled tests once; 1 all pending ones passed, -1 failed, 0 not yet. */
+static int poll_tests(const struct cli *c, struct spawn *sp, struct waiting *w)
+{
+	int r;
+
+	if (w->pidfile) {
+		r = pidfile_test(c, sp, w);
+		if (r < 0)
+			return -1;
+		w->pidfile = !r;
+	}
+	if (w->port && port_probe(c->ready_host, c->ready_port, BACKOFF_MAX_MS) > 0)
+		w->port = 0;
+	if (w->cmd && w->sh.pid <= 0 && w->cmd_status == 0)
+		w->cmd = 0;
+	else if (w->cmd)
+		cmd_test(c, w);
+	return !w->notify && !w->pidfile && !w->port && !w->cmd;
+}
+
+/* How long the next poll may sleep: the backoff while polled tests pend. */
+static int next_pause(const struct waiting *w, int polled)
+{
+	int64_t until = polled ? mono_ms() + w->backoff : w->deadline;
+	int64_t left;
+
+	if (!polled && !w->notify && w->uptime_at < until)
+		until = w->uptime_at;
+	left = (until < w->deadline ? until : w->deadline) - mono_ms();
+	return left > 0 ? (int)left : 0;
+}
+
+/* One round: wait on the descriptors, then test; 1 ready, 0 not yet, else exit + 2. */
+static int wait_round(const struct cli *c, struct spawn *sp, int pidfd, struct waiting *w)
+{
+	int polled = w->pidfile || w->port || (w->cmd && w->sh.pid <= 0), r;
+	struct pollfd pf[3] = {{.fd = w->notify ? sp->ready_fd : -1, .events = POLLIN},
+			       {.fd = sp->exited ? -1 : pidfd, .events = POLLIN},
+			       {.fd = w->sh.pid > 0 ? w->sh.fd : -1, .events = POLLIN}};
+
+	if (poll(pf, 3, next_pause(w, polled)) < 0 && errno != EINTR)
 		return 2 + EXIT_FAIL;
-	if (sp->ready_fd >= 0 && (pf[0].revents & (POLLIN | POLLHUP))) {
-		r = c->notify_fd >= 0 ? pipe_read(sp) : notify_drain(c, sp, deadline);
+	w->backoff = w->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : w->backoff * 2;
+	if (pf[0].revents & (POLLIN | POLLHUP)) {
+		r = c->notify_fd >= 0 ? pipe_read(sp) : notify_drain(c, sp, &w->deadline);
 		if (r < 0) {
 			fail("%s: server closed fd %d without saying it was ready", c->path,
 			     c->notify_fd);
 			return 2 + EXIT_FAIL;
 		}
-		if (r > 0)
-			return 1;
+		w->notify = !r;
 	}
-	if (c->wait_pidfile && pidfile_ready(c, sp))
-		return 1;
-	/* a daemonizing server's first process exits 0 under --wait-pidfile */
-	if (reaped(sp) &&
-	    !(c->wait_pidfile && WIFEXITED(sp->wstatus) && WEXITSTATUS(sp->wstatus) == 0))
+	reap(sp, w);
+	if (server_gone(c, sp, w))
 		return 2 + died(c, sp);
-	return 0;
+	r = poll_tests(c, sp, w);
+	if (r < 0)
+		return 2 + EXIT_FAIL;
+	return r && mono_ms() >= w->uptime_at;
 }
 
-/* Poll readiness, the child's death and the deadline until one decides. */
-int spawn_wait_ready(const struct cli *c, struct spawn *sp)
+/* Report a start that ran out of time, naming the tests still pending. */
+static int timed_out(const struct cli *c, const struct spawn *sp, const struct waiting *w,
+		     int64_t start)
 {
-	int64_t start = mono_ms(), deadline = start + c->ready_timeout_ms;
 	char note[128];
-	int pidfd, r = 0;
 
-	if (!c->notify && !c->wait_pidfile)
-		return 0;
-	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)sp->pid, 0);
-	while (r == 0 && mono_ms() < deadline)
-		r = wait_round(c, sp, pidfd, &deadline);
-	if (pidfd >= 0)
-		close(pidfd);
-	if (r == 1)
-		return 0;
-	if (r > 1)
-		return r - 2;
-	fail("%s: server pid %lld not ready after %lldms%s", c->path, (long long)sp->pid,
-	     (long long)(mono_ms() - start), errno_note(sp, note, sizeof(note)));
+	fail("%s: server pid %lld not ready after %lldms%s%s%s%s%s%s", c->path, (long long)sp->pid,
+	     (long long)(mono_ms() - start), w->notify ? " (no READY=1)" : "",
+	     w->pidfile ? " (no pidfile naming it)" : "", w->port ? " (port not answering)" : "",
+	     w->cmd ? " (--ready-cmd did not exit 0)" : "",
+	     !w->notify && !w->pidfile && !w->port && !w->cmd ? " (--min-uptime)" : "",
+	     errno_note(sp, note, sizeof(note)));
 	return EXIT_FAIL;
 }
 
-/* Kill the server's session and reap it after a failed start. */
-void spawn_abort(struct spawn *sp)
+/* Is the recorded main process still alive once every test passed? */
+static int main_alive(const struct cli *c, const struct spawn *sp)
 {
-	/* our own unreaped child: its pid and its session cannot be reused */
-	if (sp->pid > 1 && !sp->exited) {
-		kill(-(pid_t)sp->pid, SIGKILL);
-		kill((pid_t)sp->pid, SIGKILL);
-		waitpid((pid_t)sp->pid, &sp->wstatus, 0);
-		sp->exited = 1;
-	}
+	struct proc p;
+	int ok = proc_open(&p, sp->mainpid) == 0 && proc_verify(&p);
+
+	proc_close(&p);
+	if (!ok)
+		fail("%s: server pid %lld died before it was ready", c->path,
+		     (long long)sp->mainpid);
+	return ok;
 }
 
-/* Close the readiness channel and remove the notify directory. */
+/* Wait until every readiness test c gives passed, the server died, or time ran out. */
+int spawn_wait_ready(const struct cli *c, struct spawn *sp)
+{
+	int64_t start = mono_ms();
+	struct waiting w = {c->notify,
+			    c->wait_pidfile,
+			    c->ready_port > 0,
+			    c->ready_cmd != NULL,
+			    start + c->ready_timeout_ms,
+			    sp->exec_ms + c->min_uptime_ms,
+			    1,
+			    -1,
+			    0,
+			    {-1, -1}};
+	int pidfd, r = 0;
+
+	if (!w.notify && !w.pidfile && !w.port && !w.cmd && c->min_uptime_ms == 0)
+		return 0;
+	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)sp->pid, 0);
+	while (r == 0 && mono_ms() < w.deadline)
+		r = wait_round(c, sp, pidfd, &w);
+	if (pidfd >= 0)
+		close(pidfd);
+	shell_kill(&w.sh);
+	if (r == 1)
+		return main_alive(c, sp) ? 0 : EXIT_FAIL;
+	if (r > 1)
+		return r - 2;
+	return timed_out(c, sp, &w, start);
+}
+
+/* Kill everything the failed start left (our descendants: TERM, then KILL). */
+void spawn_abort(struct spawn *sp)
+{
+	struct svcctl_schedule s;
+	struct procset tree;
+
+	if (sp->pid <= 1)
+		return;
+	memset(&tree, 0, sizeof(tree));
+	svcctl_schedule_default(SIGTERM, ABORT_TERM_MS, ABORT_KILL_MS, &s);
+	procset_stop(NULL, &s, &tree);
+	if (!sp->exited && waitpid((pid_t)sp->pid, &sp->wstatus, WNOHANG) == (pid_t)sp->pid)
+		sp->exited = 1;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/* Close the readiness channel and remove the notify socket. */
 void spawn_free(struct spawn *sp)
 {
-	char path[300];
-
-	if (sp->ready_fd >= 0)
-		close(sp->ready_fd);
 	if (sp->child_fd >= 0)
 		close(sp->child_fd);
-	sp->ready_fd = sp->child_fd = -1;
-	if (sp->notify_dir[0]) {
-		snprintf(path, sizeof(path), "%s/notify", sp->notify_dir);
-		unlink(path);
-		rmdir(sp->notify_dir);
-		sp->notify_dir[0] = '\0';
-	}
+	sp->child_fd = -1;
+	if (sp->notify_path[0])
+		notify_unbind(sp);
+	else if (sp->ready_fd >= 0)
+		close(sp->ready_fd);
+	sp->ready_fd = -1;
+}
+
+/* Become the reaper of orphans of what we start, so descent stays provable. */
+void spawn_adopt_orphans(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 }

@@ -92,6 +92,8 @@ void print_info_json(FILE *f, const char *path, int state, const struct svcctl_p
 		json_string(f, in->boot);
 		fprintf(f, ",\"pidns\":");
 		json_string(f, in->pidns);
+		fprintf(f, ",\"sid\":%lld,\"sid_start\":%llu", (long long)in->sid,
+			(unsigned long long)in->sid_start);
 		fprintf(f, ",\"mtime_ms\":%lld,\"age_ms\":%lld", (long long)in->mtime_ms,
 			(long long)in->age_ms);
 		/* -1: not probed (only dead holders are) */

@@ -42,6 +42,7 @@ struct child_plan {
 	int detach;
 	int errfd;   /* close-on-exec pipe to report failure */
 	int readyfd; /* readiness pipe end to place at c->notify_fd, or -1 */
+	int lockfd;  /* <pidfile>.lock to pass down as SVCCTL_LOCK_FD, or -1 */
 	int gofd;    /* the child waits for a byte here before it goes on, or -1 */
 	const char *notify_socket;
 	char exe[CLI_PATH_MAX]; /* COMMAND, relative paths made absolute */
@@ -105,29 +106,52 @@ static void child_stdio(const struct child_plan *pl)
 		close(out);
 }
 
-/* In the child: keep 0-2, the error pipe and the readiness fd; close the rest. */
+/* The larger of a and b. */
+static int max_fd(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/*
+ * In the child: keep 0-2, the readiness fd at N, the error pipe after it
+ * and the lock right after that; close the rest.
+ */
 static void child_fds(struct child_plan *pl)
 {
 	int n = pl->c->notify_fd, target = pl->readyfd >= 0 ? n + 1 : 3;
-	int hi = (n > pl->errfd ? n : pl->errfd) + 1, e, r = -1;
+	int hi = max_fd(max_fd(n, pl->errfd), max_fd(pl->readyfd, pl->lockfd)) + 1, e, r = -1,
+	    l = -1;
 
-	/* first move both out of the way of their final places */
-	if (pl->readyfd >= hi)
-		hi = pl->readyfd + 1;
+	/* first move all of them out of the way of their final places */
 	e = fcntl(pl->errfd, F_DUPFD_CLOEXEC, hi);
 	if (e >= 0 && pl->readyfd >= 0)
 		r = fcntl(pl->readyfd, F_DUPFD_CLOEXEC, hi);
+	if (e >= 0 && pl->lockfd >= 0)
+		l = fcntl(pl->lockfd, F_DUPFD_CLOEXEC, hi);
 	if (e < 0 || (pl->readyfd >= 0 && (r < 0 || dup2(r, n) < 0)))
 		child_fail(pl, S_FDS);
-	if (dup2(e, target) < 0)
+	if (dup2(e, target) < 0 || (pl->lockfd >= 0 && (l < 0 || dup2(l, target + 1) < 0)))
 		child_fail(pl, S_FDS);
 	pl->errfd = target;
+	/* dup2 leaves the lock's copy open across exec, as it should be */
+	pl->lockfd = pl->lockfd >= 0 ? target + 1 : -1;
 	if (fcntl(target, F_SETFD, FD_CLOEXEC) < 0)
 		child_fail(pl, S_FDS);
-	closefrom(target + 1);
+	closefrom(target + 1 + (pl->lockfd >= 0));
 	for (int fd = 3; fd < target; fd++)
 		if (pl->readyfd < 0 || fd != n)
 			close(fd);
+}
+
+/* In the child: SVCCTL_LOCK_FD names the passed lock, and only then. */
+static int child_lock_env(const struct child_plan *pl)
+{
+	char num[16];
+
+	if (pl->lockfd < 0)
+		return unsetenv("SVCCTL_LOCK_FD");
+	snprintf(num, sizeof(num), "%d", pl->lockfd);
+	return setenv("SVCCTL_LOCK_FD", num, 1);
 }
 
 /* In the child: initgroups, setgid, setuid, in that order, then verify. */
@@ -182,6 +206,8 @@ static void __attribute__((noreturn)) child_run(struct child_plan *pl)
 		if (putenv((char *)c->env[i]) != 0)
 			child_fail(pl, S_ENV);
 	if (pl->notify_socket && setenv("NOTIFY_SOCKET", pl->notify_socket, 1) < 0)
+		child_fail(pl, S_ENV);
+	if (child_lock_env(pl) < 0)
 		child_fail(pl, S_ENV);
 	execvp(pl->exe, c->argv);
 	child_fail(pl, S_EXEC);
@@ -261,9 +287,12 @@ static int fork_child(struct child_plan *pl, struct spawn *sp, int (*started)(vo
 		return EXIT_FAIL;
 	}
 	sp->pid = sp->mainpid = pid;
+	/* set at fork and kept by exec: the session's proof when it leads one */
+	sp->start = proc_start(pid);
 	rc = open_gate(go[1], sp, started, arg);
 	if (rc == 0)
 		rc = read_report(pl->c, pfd[0], sp);
+	sp->exec_ms = mono_ms();
 	close(pfd[0]);
 	return rc;
 }
@@ -297,19 +326,18 @@ static int plan_init(const struct cli *c, int detach, struct child_plan *pl, str
 	memset(pl, 0, sizeof(*pl));
 	pl->c = c;
 	pl->detach = detach;
-	pl->readyfd = pl->gofd = -1;
+	pl->readyfd = pl->gofd = pl->lockfd = -1;
 	memset(sp, 0, sizeof(*sp));
-	sp->ready_fd = sp->child_fd = -1;
+	sp->ready_fd = sp->child_fd = sp->lock_fd = -1;
 	if (resolve_exe(c->argv[0], pl->exe, sizeof(pl->exe)) != 0)
 		return EXIT_FAIL;
 	return lookup_creds(c, &pl->cr);
 }
 
 /* Detached start: plan, readiness channel, fork and exec. */
-int spawn_server(const struct cli *c, struct spawn *sp)
+int spawn_server(const struct cli *c, int lock_fd, struct spawn *sp)
 {
 	struct child_plan pl;
-	char sock[300];
 	int rc;
 
 	rc = plan_init(c, 1, &pl, sp);
@@ -320,10 +348,10 @@ int spawn_server(const struct cli *c, struct spawn *sp)
 	if (rc != 0)
 		return rc;
 	pl.readyfd = ready_child_fd(sp);
-	if (sp->notify_dir[0]) {
-		snprintf(sock, sizeof(sock), "%s/notify", sp->notify_dir);
-		pl.notify_socket = sock;
-	}
+	pl.lockfd = sp->lock_fd = lock_fd;
+	if (sp->notify_path[0])
+		pl.notify_socket = sp->notify_path;
+	spawn_adopt_orphans();
 	rc = fork_child(&pl, sp, NULL, NULL);
 	if (sp->child_fd >= 0)
 		close(sp->child_fd);
@@ -358,6 +386,8 @@ int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, in
 		sigaction(sigs[i], &sa, NULL);
 	rc = fork_child(&pl, sp, started, arg);
 	forward_pid = rc == 0 ? (sig_atomic_t)sp->pid : 0;
+	if (rc == 0)
+		proc_title_holding(c, sp->pid);
 	return rc;
 }
 

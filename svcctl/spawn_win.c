@@ -149,9 +149,10 @@ int spawn_wait(struct spawn *sp)
 /* ---- start: Unix-only, refused before dispatch ---- */
 
 /* Reached only if start were allowed: say so and refuse. */
-int spawn_server(const struct cli *c, struct spawn *sp)
+int spawn_server(const struct cli *c, int lock_fd, struct spawn *sp)
 {
 	(void)c;
+	(void)lock_fd;
 	memset(sp, 0, sizeof(*sp));
 	sp->ready_fd = sp->child_fd = -1;
 	fail("start: detached servers are Unix-only");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -178,6 +179,64 @@ pid_t th_spawn_sleeper(void)
 			pause();
 	}
 	return pid;
+}
+
+/* True when /proc/locks shows pid waiting for a lock ("-> FLOCK ... pid"). */
+static int in_lock_wait(pid_t pid)
+{
+	FILE *f = fopen("/proc/locks", "re");
+	char line[256];
+	long who;
+	int found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *arrow = strstr(line, "->");
+
+		found = arrow && sscanf(arrow, "-> %*s %*s %*s %ld", &who) == 1 && who == pid;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* True when one of pid's descriptors is an inotify instance. */
+static int has_inotify(pid_t pid)
+{
+	char dir[64], path[PATH_MAX], target[64];
+	struct dirent *e;
+	int found = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	while (d && !found && (e = readdir(d)) != NULL) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		found = n > 0 && (target[n] = '\0', strcmp(target, "anon_inode:inotify") == 0);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+int th_wait_blocked(pid_t pid)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (in_lock_wait(pid) || has_inotify(pid))
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+long long th_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 int th_wait(pid_t pid)

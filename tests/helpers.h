@@ -43,6 +43,15 @@ int th_read(const char *path, char *buf, size_t size);
 pid_t th_spawn_holder(const char *path);
 /* Fork a child that sleeps until killed. */
 pid_t th_spawn_sleeper(void);
+/*
+ * Wait (bounded: 10 s, a hang guard) until pid is blocked on a lock: a
+ * flock(2) wait of its own in /proc/locks, or an inotify watch among its
+ * descriptors (a timed waiter sleeping until the lock file is closed).
+ * 0 once seen, -1 if never.
+ */
+int th_wait_blocked(pid_t pid);
+/* Milliseconds on the monotonic clock. */
+long long th_now_ms(void);
 /* SIGKILL and reap. */
 void th_kill(pid_t pid);
 /* Reap a child and return its exit status (or 128 + signal). */

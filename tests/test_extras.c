@@ -114,7 +114,7 @@ static void test_expiry(void)
 	th_path(&d, "e.pid", p);
 	holder = th_spawn_holder(p);
 	CU_ASSERT_FATAL(holder > 0);
-	usleep(20000);
+	usleep(20000); /* the file must be older than 1 ms: load only adds to it */
 	CU_ASSERT_EQUAL(svcctl_pidfile_write_locked(p, &young, &lk, &h), SVCCTL_E_BUSY);
 	CU_ASSERT_EQUAL(svcctl_pidfile_write_locked(p, &old, &lk, &h), SVCCTL_E_EXPIRED);
 	CU_ASSERT_EQUAL(h.pid, holder);

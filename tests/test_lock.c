@@ -1,6 +1,7 @@
 /* The adjacent lock: busy, waiting, wake-up on release, held by inheritors. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -59,8 +60,11 @@ static void test_timeout(void)
 	th_dir_done(&d);
 }
 
-/* A child waits for the lock (timeout_ms) and exits 0 once it holds it. */
-static pid_t spawn_waiter(const char *p, int64_t timeout_ms, int ready)
+/*
+ * A child waits for the lock (timeout_ms), says "2" on the pipe once it
+ * holds it, and exits 0 after releasing it.
+ */
+static pid_t spawn_waiter(const char *p, int64_t timeout_ms, int owned)
 {
 	pid_t pid = fork();
 
@@ -68,34 +72,64 @@ static pid_t spawn_waiter(const char *p, int64_t timeout_ms, int ready)
 		struct svcctl_opts o = {.timeout_ms = timeout_ms};
 		struct svcctl_lock *lk;
 
-		if (write(ready, "1", 1) != 1)
-			_exit(3);
 		if (svcctl_pidfile_write_locked(p, &o, &lk, NULL) != 0)
 			_exit(1);
+		if (write(owned, "2", 1) != 1)
+			_exit(3);
 		_exit(svcctl_lock_release(lk) == 0 ? 0 : 2);
 	}
 	return pid;
 }
 
+/*
+ * Milliseconds a waiter blocked on the lock takes to own it once the
+ * holder releases; -1 if it never does (or was never seen blocked).
+ */
+static long long handoff_ms(const char *p, int64_t timeout_ms)
+{
+	struct svcctl_lock *lk;
+	struct pollfd pfd;
+	int owned[2];
+	long long t0, ms = -1;
+	char c;
+	pid_t w;
+
+	CU_ASSERT_FATAL(pipe2(owned, O_CLOEXEC) == 0);
+	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_write_locked(p, NULL, &lk, NULL), 0);
+	w = spawn_waiter(p, timeout_ms, owned[1]);
+	close(owned[1]);
+	/* an event, not a sleep: the waiter is seen blocked in the kernel */
+	CU_ASSERT_EQUAL(th_wait_blocked(w), 0);
+	t0 = th_now_ms();
+	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
+	pfd = (struct pollfd){.fd = owned[0], .events = POLLIN};
+	if (poll(&pfd, 1, 30000) == 1 && read(owned[0], &c, 1) == 1)
+		ms = th_now_ms() - t0;
+	close(owned[0]);
+	CU_ASSERT_EQUAL(th_wait(w), 0);
+	return ms;
+}
+
+/*
+ * The release must wake the waiter, not its next timed retry.  A bound,
+ * with a wide margin: a hand-over takes well under a millisecond idle and
+ * tens of ms on a loaded 2-core machine (tests/load.sh), while a waiter
+ * that misses the release sleeps for its whole retry period (seconds: a
+ * waiter made to ignore the wake-up and sleep 3 s fails here).
+ */
+#define HANDOFF_BOUND_MS 1000
+
 static void handoff(int64_t timeout_ms)
 {
 	struct th_dir d;
-	struct svcctl_lock *lk;
-	char p[PATH_MAX], c;
-	int ready[2];
-	pid_t w;
+	char p[PATH_MAX];
+	long long ms;
 
 	th_dir_new(&d);
 	th_path(&d, "a.pid", p);
-	CU_ASSERT_FATAL(pipe2(ready, O_CLOEXEC) == 0);
-	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_write_locked(p, NULL, &lk, NULL), 0);
-	w = spawn_waiter(p, timeout_ms, ready[1]);
-	CU_ASSERT(read(ready[0], &c, 1) == 1);
-	usleep(50000); /* let it block */
-	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
-	CU_ASSERT_EQUAL(th_wait(w), 0);
-	close(ready[0]);
-	close(ready[1]);
+	ms = handoff_ms(p, timeout_ms);
+	printf("\n    hand-over took %lld ms (bound %d ms)\n", ms, HANDOFF_BOUND_MS);
+	CU_ASSERT(ms >= 0 && ms < HANDOFF_BOUND_MS);
 	CU_ASSERT_EQUAL(th_count_entries(d.path), 1);
 	th_dir_done(&d);
 }
@@ -159,7 +193,8 @@ static void test_dead_but_locked(void)
 	CU_ASSERT_EQUAL(h.pid, child);
 	/* the grandchild is not our child: kill it and wait for the lock */
 	kill(grandchild, SIGKILL);
-	struct svcctl_opts o = {.timeout_ms = 5000};
+	/* the lock goes when the kernel reaps it; 30 s is only a hang guard */
+	struct svcctl_opts o = {.timeout_ms = 30000};
 	CU_ASSERT_EQUAL(svcctl_pidfile_write_locked(p, &o, &lk, &h), 0);
 	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
 	CU_ASSERT_EQUAL(th_count_entries(d.path), 1);

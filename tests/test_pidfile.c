@@ -221,7 +221,9 @@ static void test_release_slow_paths(void)
 	th_path(&d, "a.pid", p);
 	/* touched: size and inode are ours, the mtime is not what we wrote */
 	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_write_locked(p, NULL, &lk, NULL), 0);
-	usleep(2000);
+	/* past a coarse clock tick (10 ms at HZ=100), so the mtime moves; a
+	 * loaded machine only sleeps longer */
+	usleep(20000);
 	CU_ASSERT_EQUAL(svcctl_lock_touch(lk), 0);
 	CU_ASSERT_EQUAL(svcctl_lock_release(lk), 0);
 	CU_ASSERT_EQUAL(access(p, F_OK), -1);

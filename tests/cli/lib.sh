@@ -14,7 +14,7 @@ FAILS=0
 # Kill every process whose command line names this test's directory.
 cleanup() {
 	for p in /proc/[0-9]*; do
-		case $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) in
+		case $(tr '\0' ' ' 2>/dev/null <"$p/cmdline") in
 		*"$T"*) kill -KILL "${p#/proc/}" 2>/dev/null || true ;;
 		esac
 	done
@@ -58,14 +58,47 @@ alive() {
 	[ "$state" != Z ] && [ "$state" != X ]
 }
 
-# wait_gone PID: wait up to 5 s for the process to disappear.
-wait_gone() {
-	i=0
-	while alive "$1" && [ $i -lt 500 ]; do
+# wait_until SECONDS CMD...: run CMD every 10 ms until it succeeds; false
+# once SECONDS have passed.  Tests wait on events with it; the bound only
+# keeps a broken run from hanging, so it is wide (30 s where nothing is
+# timed: a loaded machine delays an event by a few seconds at worst).
+wait_until() {
+	limit=$(($1 * 100)) i=0
+	shift
+	until "$@"; do
+		[ $i -lt $limit ] || return 1
 		sleep 0.01
 		i=$((i + 1))
 	done
+}
+
+# A command that runs until the test creates $T/go ($0 is $T): a holder
+# that lets go when told, whatever the machine's load.
+HOLD='until [ -e "$0/go" ]; do sleep 0.01; done'
+
+# gone PID: has the process disappeared (or become a zombie)?
+gone() {
 	! alive "$1"
+}
+
+# wait_gone PID: wait (up to 30 s, a hang guard) for the process to go.
+wait_gone() {
+	wait_until 30 gone "$1"
+}
+
+# none_named PATTERN: no process whose command line matches PATTERN.
+none_named() {
+	! pgrep -f "$1" >/dev/null
+}
+
+# blocked PID: is the process waiting for a lock, in a flock(2) wait shown
+# in /proc/locks or watching the lock file with inotify (a timed wait)?
+blocked() {
+	grep -q "^[0-9]*: -> FLOCK *ADVISORY *WRITE $1 " /proc/locks && return 0
+	for fd in "/proc/$1/fd/"*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = anon_inode:inotify ] && return 0
+	done
+	return 1
 }
 
 # Start a sentinel process that must never be signalled; its command line
@@ -81,4 +114,28 @@ finish() {
 		exit 1
 	fi
 	echo "all checks passed"
+}
+
+# A free TCP port on 127.0.0.1 (the kernel's choice, released at once).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A TCP server for python3 -c: argv PORT DELAY TAG; it listens on
+# 127.0.0.1:PORT after DELAY seconds and accepts until killed.
+LISTENER='
+import socket, sys, time
+time.sleep(float(sys.argv[2]))
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+while True:
+    s.accept()[0].close()
+'
+
+# port_open PORT: does 127.0.0.1:PORT accept a connection now?
+port_open() {
+	python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 2)' \
+		"$1" 2>/dev/null
 }

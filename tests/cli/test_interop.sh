@@ -25,9 +25,8 @@ if [ -x "$SSD" ]; then
 	rm -f "$P"
 	expect_rc 0 "$SSD" --start --background --make-pidfile --pidfile "$P" \
 		--exec "$SERVER" -- -m "$T" -H "$T/hups"
-	i=0
 	# the counter file appears once the server's handlers are in place
-	while [ ! -s "$T/hups" ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
+	wait_until 30 test -s "$T/hups" || fail "start-stop-daemon's server never got ready"
 	pid=$(head -1 "$P")
 	expect_rc 0 "$SVCCTL" status -p "$P"
 	expect_rc 0 "$SVCCTL" reload -p "$P"

@@ -28,10 +28,13 @@ expect_rc 0 "$SVCCTL" start -p "$P" -- "$SERVER" -m "$T"
 [ "$(head -1 "$P")" = "$pid" ] || fail "second start replaced the pidfile"
 grep -q "already running" "$T/err" || fail "second start did not say already running"
 expect_rc 0 "$SVCCTL" reload -p "$P"
-i=0
-while [ "$(cat "$T/hups")" != 1 ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
-[ "$(cat "$T/hups")" = 1 ] || fail "reload did not reach the server"
-expect_rc 0 "$SVCCTL" reload -p "$P" -s USR1
+one_hup() {
+	[ "$(cat "$T/hups")" = 1 ]
+}
+wait_until 30 one_hup || fail "reload did not reach the server"
+# USR1 kills the example server: reload sees it die within the settle time
+expect_rc 1 "$SVCCTL" reload -p "$P" -s USR1
+grep -q "died after reload" "$T/err" || fail "reload missed the death: $(cat "$T/err")"
 wait_gone "$pid" || fail "USR1 from reload -s did not reach the server"
 expect_rc 1 "$SVCCTL" status -p "$P"
 grep -q "stale" "$T/out" || fail "dead server not reported stale: $(cat "$T/out")"
@@ -78,8 +81,7 @@ expect_rc 0 "$SVCCTL" stop -d "$T/run/sub" -q web
 # --foreground: server is our child, pidfile held meanwhile, TERM passed on
 "$SVCCTL" start -p "$P" --foreground -- "$SERVER" -m "$T" >/dev/null 2>&1 &
 fg=$!
-i=0
-while [ ! -s "$P" ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
+wait_until 30 test -s "$P" || fail "--foreground never published $P"
 spid=$(head -1 "$P")
 [ "$(ps -o ppid= -p "$spid" | tr -d ' ')" = "$fg" ] || fail "--foreground server is not our child"
 expect_rc 0 "$SVCCTL" status -p "$P"

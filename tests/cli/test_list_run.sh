@@ -30,25 +30,32 @@ expect_rc 7 "$SVCCTL" run -p "$P" -- sh -c 'exit 7'
 expect_rc 5 "$SVCCTL" run -p "$P" -- "$T/no-such-program"
 expect_rc 0 "$SVCCTL" run -p "$P" -- sh -c 'test "$(head -1 "$1")" = $$' sh "$P"
 [ ! -e "$P" ] || fail "run left its pidfile"
-"$SVCCTL" run -p "$P" -- sh -c 'sleep 0.6; : "$0"' "$T" &
-holder=$!
-sleep 0.2
-expect_rc 0 "$SVCCTL" status -p "$P"
-expect_rc 1 "$SVCCTL" run -p "$P" -- /bin/true
-t0=$(now_ms)
-expect_rc 0 "$SVCCTL" run -p "$P" -w 5s -- /bin/true
-dt=$(($(now_ms) - t0))
-[ "$dt" -lt 700 ] || fail "run -w took ${dt}ms after the holder finished"
-ok "run -w acquired after ${dt}ms (holder had ~400ms left)"
-wait "$holder" || fail "the holding run failed"
-# -w forever: as long as it takes, woken when the holder goes
-"$SVCCTL" run -p "$P" -- sh -c 'sleep 1.2; : "$0"' "$T" &
-holder=$!
-sleep 0.2
-t0=$(now_ms)
-expect_rc 0 "$SVCCTL" run -p "$P" -w forever -- /bin/true
-dt=$(($(now_ms) - t0))
-[ "$dt" -ge 800 ] && [ "$dt" -lt 1500 ] || fail "run -w forever acquired after ${dt}ms"
-ok "run -w forever acquired after ${dt}ms (holder had ~1000ms left)"
-wait "$holder" || fail "the holding run failed"
+# Hand-overs.  The holder runs until the test creates $T/go (HOLD), and a waiter
+# is let go only once it is seen blocked on the lock: events, not sleeps.
+# The one bound: from go to the waiter's exit, 2 s, far above a loaded
+# machine's worst (tens of ms) and below a waiter that misses the holder's
+# release and sleeps on (its -w is 30 s or forever; a 3 s sleep fails).
+handover() {
+	rm -f "$T/go"
+	"$SVCCTL" run -p "$P" -- sh -c "$HOLD" "$T" &
+	holder=$!
+	wait_until 30 test -s "$P" || fail "the holding run never published $P"
+	expect_rc 0 "$SVCCTL" status -p "$P"
+	expect_rc 1 "$SVCCTL" run -p "$P" -- /bin/true
+	"$SVCCTL" run -p "$P" -w "$1" -- /bin/true &
+	waiter=$!
+	wait_until 30 blocked "$waiter" || fail "run -w $1 never waited for the lock"
+	# as long as it takes: still waiting while the holder holds on
+	sleep 1
+	alive "$waiter" || fail "run -w $1 gave up while the holder held the lock"
+	t0=$(now_ms)
+	touch "$T/go"
+	wait "$waiter" || fail "run -w $1 failed after the holder finished"
+	dt=$(($(now_ms) - t0))
+	[ "$dt" -lt 2000 ] || fail "run -w $1 took ${dt}ms after the holder finished"
+	ok "run -w $1 acquired ${dt}ms after the holder was let go"
+	wait "$holder" || fail "the holding run failed"
+}
+handover 30s
+handover forever
 finish

@@ -70,7 +70,7 @@ grep -q "^held.pid " "$T/out" && [ "$(grep -c 'pid ' "$T/out")" -eq 1 ] ||
 Q=$T/q.pid
 "$SVCCTL" run -p "$Q" -- sh -c "$LOOP" "$T" &
 runner=$!
-sleep 0.3
+wait_until 30 test -s "$Q" || fail "the holding run never published $Q"
 hpid=$(head -1 "$Q")
 expect_rc 1 "$SVCCTL" run -p "$Q" --expire 1h -- /bin/true
 alive "$hpid" || fail "a fresh holder was stopped"

@@ -1,5 +1,8 @@
 #!/bin/sh
 # Readiness: --notify (sd_notify), --notify fd:N, --wait-pidfile, timeouts.
+# Lower bounds (readiness not reported early) hold on any machine; upper
+# bounds sit far below the wrong behaviour (waiting a timeout out) so that
+# a loaded machine has seconds of margin.
 set -eu
 . "$(dirname "$0")/lib.sh"
 P=$T/n.pid
@@ -12,45 +15,44 @@ dt=$(($(now_ms) - t0))
 ok "--notify returned after ${dt}ms"
 expect_rc 0 "$SVCCTL" status -p "$P"
 grep -q "serving 7" "$T/out" || fail "STATUS= not shown: $(cat "$T/out")"
-[ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'svcctl-notify-*' -newer "$T/out" 2>/dev/null)" ] ||
-	fail "notify directory left behind"
+[ ! -e "$P.notify" ] || fail "notify socket left behind after start"
 expect_rc 0 "$SVCCTL" stop -p "$P"
 # no READY=1 within --ready-timeout: exit 1, server killed, no pidfile
 t0=$(now_ms)
 expect_rc 1 "$SVCCTL" start -p "$P" --notify --ready-timeout 500ms -o "$T/log" \
 	-- "$SERVER" --no-ready -m "$T-marker"
 dt=$(($(now_ms) - t0))
-[ "$dt" -ge 480 ] && [ "$dt" -lt 1500 ] || fail "--ready-timeout 500ms took ${dt}ms"
+# 500 ms, not the default timeout nor a misread 500 s
+[ "$dt" -ge 480 ] && [ "$dt" -lt 5000 ] || fail "--ready-timeout 500ms took ${dt}ms"
 [ ! -e "$P" ] || fail "timed-out start left a pidfile"
 grep -q "not ready" "$T/err" || fail "no timeout message"
 grep -q "marker" "$T/err" || fail "the server's last output lines not shown"
-sleep 0.1
-! pgrep -f "$T-marker" >/dev/null || fail "timed-out server still running"
-# READY=1 from a process outside the server's tree is ignored
-TMPDIR=$T/nd
-export TMPDIR
-mkdir "$TMPDIR"
+wait_until 30 none_named "$T-marker" || fail "timed-out server still running"
+# READY=1 from a process outside the server's tree is ignored: the forger
+# sends it, then lets the server exit (no timing: the start fails on that)
 python3 -c '
-import glob, socket, sys, time
-for _ in range(200):
-    socks = glob.glob(sys.argv[1] + "/svcctl-notify-*/notify")
-    if socks:
+import os, socket, sys, time
+for _ in range(3000):
+    if os.path.exists(sys.argv[1]):
         break
     time.sleep(0.01)
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.sendto(b"READY=1\nSTATUS=forged", socks[0])
-' "$TMPDIR" &
+s.sendto(b"READY=1\nSTATUS=forged", sys.argv[1])
+open(sys.argv[2], "w").close()
+' "$P.notify" "$T/forged" &
 forger=$!
-expect_rc 1 "$SVCCTL" start -p "$P" --notify --ready-timeout 700ms -- "$SERVER" --no-ready -m "$T"
+expect_rc 1 "$SVCCTL" start -p "$P" --notify --ready-timeout 20s -- sh -c \
+	'while [ ! -e "$0/forged" ]; do sleep 0.01; done; exit 3' "$T"
 wait "$forger" || fail "the forging sender failed"
 grep -q "not the server's" "$T/err" || fail "forged READY=1 not reported: $(cat "$T/err")"
+grep -q "exited with status 3" "$T/err" || fail "the server's exit not reported: $(cat "$T/err")"
 [ ! -e "$P" ] || fail "forged READY=1 was believed"
-unset TMPDIR
-# a server that dies during readiness: exit 1 at once, status shown
+# a server that dies during readiness: exit 1 at once (not after the 30 s
+# timeout), status shown
 t0=$(now_ms)
-expect_rc 1 "$SVCCTL" start -p "$P" --notify --ready-timeout 5s -- "$SERVER" -e 3
+expect_rc 1 "$SVCCTL" start -p "$P" --notify --ready-timeout 30s -- "$SERVER" -e 3
 dt=$(($(now_ms) - t0))
-grep -q "status 3" "$T/err" && [ "$dt" -lt 1000 ] || fail "early death: ${dt}ms $(cat "$T/err")"
+grep -q "status 3" "$T/err" && [ "$dt" -lt 10000 ] || fail "early death: ${dt}ms $(cat "$T/err")"
 [ ! -e "$P" ] || fail "dead server left a pidfile"
 # an s6-style readiness pipe on fd 5
 t0=$(now_ms)

@@ -130,10 +130,38 @@ static void test_notify_msg(void)
 	CHECK(svcctl_parse_notify_msg("garbage", 7, &m) < 0);
 	CHECK(svcctl_parse_notify_msg("READY=1\0MAINPID=5", 17, &m) < 0);
 	CHECK(svcctl_parse_notify_msg("", 0, &m) == 0);
+	memset(&m, 0, sizeof(m));
+	CHECK(svcctl_parse_notify_msg("RELOADING=1\nMONOTONIC_USEC=5", 28, &m) == 0);
+	CHECK(m.reloading == 1 && m.ready == 0);
+}
+
+/* --ready-port: [HOST:]PORT, IPv6 in brackets, ports 1..65535. */
+static void test_hostport(void)
+{
+	char host[64];
+	int port = 0;
+
+	CHECK(svcctl_parse_hostport("8080", host, sizeof(host), &port) == 0 && port == 8080 &&
+	      strcmp(host, "127.0.0.1") == 0);
+	CHECK(svcctl_parse_hostport("localhost:80", host, sizeof(host), &port) == 0 && port == 80 &&
+	      strcmp(host, "localhost") == 0);
+	CHECK(svcctl_parse_hostport("[::1]:443", host, sizeof(host), &port) == 0 && port == 443 &&
+	      strcmp(host, "::1") == 0);
+	CHECK(svcctl_parse_hostport("65535", host, sizeof(host), &port) == 0);
+	CHECK(svcctl_parse_hostport("0", host, sizeof(host), &port) < 0);
+	CHECK(svcctl_parse_hostport("65536", host, sizeof(host), &port) < 0);
+	CHECK(svcctl_parse_hostport("", host, sizeof(host), &port) < 0);
+	CHECK(svcctl_parse_hostport("host:", host, sizeof(host), &port) < 0);
+	CHECK(svcctl_parse_hostport(":80", host, sizeof(host), &port) < 0);
+	CHECK(svcctl_parse_hostport("::1:80", host, sizeof(host), &port) < 0);
+	CHECK(svcctl_parse_hostport("[]:80", host, sizeof(host), &port) < 0);
+	CHECK(svcctl_parse_hostport("80x", host, sizeof(host), &port) < 0);
+	CHECK(svcctl_parse_hostport("-1", host, sizeof(host), &port) < 0);
 }
 
 int main(void)
 {
+	test_hostport();
 	test_durations();
 	test_signals();
 	test_schedules();

@@ -43,26 +43,27 @@ refused() {
 	alive "$SRV" && [ "$(hups)" = 0 ] || fail "$what: the server was signalled"
 }
 
+# hup_since N: the server has counted a SIGHUP more than N.
+hup_since() {
+	[ "$(hups)" != "$1" ]
+}
+
 # accepted PATH [ARGS]: reload signals the server (one more SIGHUP).
 accepted() {
 	before=$(hups)
 	expect_rc 0 "$SVCCTL" reload -p "$@"
-	i=0
-	while [ "$(hups)" = "$before" ] && [ $i -lt 200 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
-	[ "$(hups)" != "$before" ] || fail "reload -p $* did not reach the server"
+	wait_until 30 hup_since "$before" || fail "reload -p $* did not reach the server"
 	rm -f "$HUPS"
 }
 
-# wait_text TEXT FILE: wait up to 3 s for TEXT in FILE ("": for FILE non-empty).
+# has_text TEXT FILE: TEXT is in FILE ("": FILE is not empty).
+has_text() {
+	[ -s "$2" ] && grep -q -e "$1" "$2"
+}
+
+# wait_text TEXT FILE: wait (30 s at most, a hang guard) for TEXT in FILE.
 wait_text() {
-	i=0
-	while ! { [ -s "$2" ] && grep -q -e "$1" "$2"; } && [ $i -lt 300 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
+	wait_until 30 has_text "$1" "$2" || true
 }
 
 start_server
@@ -122,11 +123,12 @@ expect_rc 0 "$SVCCTL" stop -p "$P"
 ! alive "$SRV" || fail "a safe pidfile was not stopped"
 
 # mid-schedule, the pidfile stops naming the server (its start= rewritten,
-# as a reused pid would look): the next signal (KILL) is not sent
+# as a reused pid would look): the next signal (KILL) is not sent.  The
+# rewrite follows "sent TERM" by milliseconds; TERM's 3 s is its margin.
 expect_rc 0 "$SVCCTL" start -p "$P" --notify -- "$SERVER" -T -m "$T"
 SRV=$(head -1 "$P")
 : >"$T/sched.err"
-"$SVCCTL" stop -p "$P" --retry TERM/1/KILL/1 >"$T/sched.out" 2>"$T/sched.err" &
+"$SVCCTL" stop -p "$P" --retry TERM/3/KILL/1 >"$T/sched.out" 2>"$T/sched.err" &
 stopper=$!
 wait_text "sent TERM" "$T/sched.err"
 sed 's/^start=.*/start=1/' "$P" >"$P.new"
@@ -178,6 +180,9 @@ reuse_race() {
 	if [ "$canary" != "$srv" ]; then
 		echo "skip: $label: pid $srv was not reused (got $canary)"
 	else
+		# the stop has ended: a signal it sent is being logged; the pause
+		# lets the canary's trap write it (load can only hide a signal,
+		# never fail a good run)
 		sleep 0.1
 		before=$FAILS
 		[ "$rc" -eq 0 ] || fail "$label: stop exit $rc: $(cat "$T/race.err")"

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Shared storage from the command line: the NFS-safe lock mode, remote
 # holders (simulated with a UTS namespace of another host name, and a pid
-# namespace), --stale-age and run --refresh.
+# namespace), --stale-age and run --refresh.  Holders run until the test
+# creates $T/go (HOLD in lib.sh) and are checked once seen in place: events,
+# not sleeps.  Staleness is timed by nature: the refresh check leaves a
+# refresher half a stale age (1 s) of slack per refresh.
 set -eu
 . "$(dirname "$0")/lib.sh"
 P=$T/job.pid
@@ -29,13 +32,17 @@ done
 ok "--nfs: 12 concurrent runs, one at a time"
 
 # --nfs: the lock file is a record of its holder; a second locker is busy
-"$SVCCTL" run --nfs -p "$P" -- sh -c 'sleep 0.8; : "$0"' "$T" &
+rm -f "$T/go"
+"$SVCCTL" run --nfs -p "$P" -- sh -c "$HOLD" "$T" &
 holder=$!
-sleep 0.3
-grep -q "^$holder\$" "$P.lock" || fail "--nfs lock file does not record pid $holder"
+records_holder() {
+	grep -q "^$holder\$" "$P.lock" 2>/dev/null
+}
+wait_until 30 records_holder || fail "--nfs lock file does not record pid $holder"
 expect_rc 1 "$SVCCTL" run --nfs -p "$P" -- /bin/true
 expect_rc 0 "$SVCCTL" list -d "$T" --pid "$holder"
 grep -q "^job.pid.lock .*lock" "$T/out" || fail "list --pid misses the lock record: $(cat "$T/out")"
+touch "$T/go"
 wait "$holder" || fail "the --nfs holder failed"
 [ ! -e "$P.lock" ] || fail "--nfs run left its lock record"
 
@@ -96,34 +103,52 @@ expect_rc 0 "$SVCCTL" start -p "$P" --stale-age 10s -- sh -c "$LOOP" "$T"
 expect_rc 0 "$SVCCTL" stop -p "$P"
 alive "$rpid" || fail "takeover signalled the remote pid"
 
-# refresh: a remote holder stays fresh through several stale ages
-on_host other "$SVCCTL" run -p "$P" --stale-age 1s --refresh -- sh -c 'sleep 3.5; : "$0"' "$T" &
+# remote_published: the pidfile names a holder on host "other"
+remote_published() {
+	grep -q "^host=other\$" "$P" 2>/dev/null
+}
+# stale_at AGE: status with --stale-age AGE says stale (1)
+stale_at() {
+	"$SVCCTL" status -p "$P" --stale-age "$1" >/dev/null 2>&1
+	[ $? -eq 1 ]
+}
+# refresh: a remote holder stays fresh through several stale ages (2 s;
+# it refreshes every 1 s)
+rm -f "$T/go"
+on_host other "$SVCCTL" run -p "$P" --stale-age 2s --refresh -- sh -c "$HOLD" "$T" &
 refresher=$!
-sleep 0.2
+wait_until 30 remote_published || fail "run --refresh never published"
 i=0
-while [ $i -lt 6 ]; do
-	sleep 0.5
-	expect_rc 4 "$SVCCTL" status -p "$P" --stale-age 1s
+while [ $i -lt 5 ]; do
+	sleep 1 # the passing of time is what is tested here
+	expect_rc 4 "$SVCCTL" status -p "$P" --stale-age 2s
 	i=$((i + 1))
 done
+touch "$T/go"
 wait "$refresher" || fail "run --refresh failed"
-# without --refresh the same holder goes stale
-on_host other "$SVCCTL" run -p "$P" -- sh -c 'sleep 2.5; : "$0"' "$T" &
+# without --refresh the same holder goes stale: remote while young, then
+# stale once older than the stale age
+rm -f "$T/go"
+on_host other "$SVCCTL" run -p "$P" -- sh -c "$HOLD" "$T" &
 plain=$!
-sleep 1.8
-expect_rc 1 "$SVCCTL" status -p "$P" --stale-age 1s
+wait_until 30 remote_published || fail "plain remote run never published"
+expect_rc 4 "$SVCCTL" status -p "$P" --stale-age 60s
+wait_until 30 stale_at 1s || fail "a remote holder without --refresh never went stale"
+touch "$T/go"
 wait "$plain" || fail "plain remote run failed"
 expect_rc 2 "$SVCCTL" run -p "$P" --refresh -- /bin/true
 grep -q "needs --stale-age" "$T/err" || fail "--refresh without --stale-age: $(cat "$T/err")"
 
 # another pid namespace on this host counts as remote too
 if unshare --pid --fork --mount-proc true 2>/dev/null; then
-	unshare --pid --fork --mount-proc "$SVCCTL" run -p "$P" -- sh -c 'sleep 1; : "$0"' "$T" &
+	rm -f "$T/go"
+	unshare --pid --fork --mount-proc "$SVCCTL" run -p "$P" -- sh -c "$HOLD" "$T" &
 	ns=$!
-	sleep 0.4
+	wait_until 30 test -s "$P" || fail "the pid-namespace run never published"
 	expect_rc 4 "$SVCCTL" status -p "$P"
 	expect_rc 4 "$SVCCTL" stop -p "$P"
 	grep -q "remote holder on .*not signalled" "$T/err" || fail "pidns stop: $(cat "$T/err")"
+	touch "$T/go"
 	wait "$ns" || fail "the pid-namespace run was disturbed"
 else
 	echo "SKIP (part): unshare --pid is not available; pid-namespace check not run"

@@ -14,9 +14,18 @@ tmp=$(mktemp -d /tmp/svcctl-consumer.XXXXXX) || fail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 cp "$csrc/server.c" "$csrc/CMakeLists.txt" "$tmp/" || fail "copy consumer sources"
 
+# pkg-config sees only the staged tree, none of the host's modules: the
+# library's .pc file and CMake package must need nothing else (libbsd)...
+PKG_CONFIG_LIBDIR=$libdir/pkgconfig
+# ...but libcurl and json-c when built with etcd mode: then the host's too
+if grep -q '^Requires.private:.*libcurl' "$libdir/pkgconfig/libsvcctl.pc"; then
+	PKG_CONFIG_LIBDIR=$PKG_CONFIG_LIBDIR:$(pkg-config --variable pc_path pkg-config)
+fi
+export PKG_CONFIG_LIBDIR
+
 # 1. pkg-config, against the staged tree as a sysroot
-flags=$(PKG_CONFIG_SYSROOT_DIR=$stage PKG_CONFIG_PATH=$libdir/pkgconfig \
-	pkg-config --cflags --libs libsvcctl) || fail "pkg-config libsvcctl"
+flags=$(PKG_CONFIG_SYSROOT_DIR=$stage pkg-config --cflags --libs libsvcctl) ||
+	fail "pkg-config libsvcctl"
 echo "pkg-config: $flags"
 # shellcheck disable=SC2086
 "$cc" -Wall -Wextra -o "$tmp/server-pc" "$tmp/server.c" $flags -Wl,-rpath,"$libdir" ||

@@ -30,6 +30,9 @@ alive "$pid1" || fail "start: pid '$pid1' is not alive"
 expect 0 "status, running" "$script" status
 expect 0 "start, already running" "$script" start
 [ "$(pid_of)" = "$pid1" ] || fail "second start replaced the server"
+# start returns once exec succeeded; the server writes 0 once its SIGHUP
+# handler is in place, and a HUP before that would kill it
+wait_content "$tmp/hups" 0
 expect 0 "reload" "$script" reload
 wait_content "$tmp/hups" 1
 expect 0 "force-reload" "$script" force-reload

@@ -28,6 +28,8 @@ expect 0 "start" rc start
 pid1=$(head -n 1 "$pidfile")
 alive "$pid1" || fail "start: pid '$pid1' is not alive"
 expect 0 "status, running" rc status
+# the server writes 0 once its SIGHUP handler is in place (start returns at exec)
+wait_content "$tmp/hups" 0
 expect 0 "reload" rc reload
 wait_content "$tmp/hups" 1
 alive "$pid1" || fail "reload killed the server"

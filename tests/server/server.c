@@ -3,7 +3,8 @@
  * benchmarks.  It can write its own pidfile, daemonize, ignore SIGTERM,
  * delay its exit, count SIGHUPs into a file, signal readiness over
  * $NOTIFY_SOCKET or a pipe (with ERRNO=, EXTEND_TIMEOUT_USEC= and MAINPID=
- * as asked), hand the main role to a child, and exit at once with a code.
+ * as asked), hand the main role to a child, exit at once with a code, and
+ * say RELOADING=1 then READY=1 around each SIGHUP (--notify-reload).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,11 +28,11 @@ struct conf {
 	int daemonize, ignore_term, no_ready, ready_fd, exit_now, exit_code;
 	int64_t exit_delay_ms, ready_delay_ms;
 	int64_t err, fail_err, extend_us, mainpid; /* sd_notify extras, 0 = none */
-	int main_child;
+	int main_child, notify_reload;
 };
 
 /* Long options without a short form. */
-enum { O_ERRNO = 256, O_FAIL_ERRNO, O_EXTEND, O_MAINPID, O_MAIN_CHILD };
+enum { O_ERRNO = 256, O_FAIL_ERRNO, O_EXTEND, O_MAINPID, O_MAIN_CHILD, O_NOTIFY_RELOAD };
 
 static volatile sig_atomic_t got_term, got_hup;
 
@@ -62,7 +63,7 @@ static void __attribute__((noreturn)) usage(void)
 	fprintf(stderr, "usage: svcctl-example-server [-p PIDFILE] [-D] [-T] [-x DELAY] [-H FILE]\n"
 			"       [-r DELAY] [--ready-fd N] [--no-ready] [--status TEXT] [-e CODE]\n"
 			"       [-m TEXT] [--errno N] [--fail-errno N] [--extend USEC]\n"
-			"       [--mainpid PID] [--main-child]\n");
+			"       [--mainpid PID] [--main-child] [--notify-reload]\n");
 	exit(2);
 }
 
@@ -80,6 +81,9 @@ static int notify_opt(struct conf *cf, int o, const char *arg)
 		return svcctl_parse_int(arg, 1, INT32_MAX, &cf->mainpid) == 0;
 	case O_MAIN_CHILD:
 		cf->main_child = 1;
+		return 1;
+	case O_NOTIFY_RELOAD:
+		cf->notify_reload = 1;
 		return 1;
 	default:
 		return 0;
@@ -105,6 +109,7 @@ static void parse_args(int argc, char **argv, struct conf *cf)
 					   {"extend", 1, NULL, O_EXTEND},
 					   {"mainpid", 1, NULL, O_MAINPID},
 					   {"main-child", 0, NULL, O_MAIN_CHILD},
+					   {"notify-reload", 0, NULL, O_NOTIFY_RELOAD},
 					   {NULL, 0, NULL, 0}};
 	int64_t v;
 	int o;
@@ -322,8 +327,14 @@ int main(int argc, char **argv)
 	ready(&cf);
 	while (!got_term) {
 		sigsuspend(&old);
-		while (hups < got_hup)
+		while (hups < got_hup) {
+			/* as systemd's Type=notify-reload expects */
+			if (cf.notify_reload)
+				notify("RELOADING=1");
 			count_hup(&cf, ++hups);
+			if (cf.notify_reload)
+				notify("READY=1");
+		}
 	}
 	sleep_ms(cf.exit_delay_ms);
 	svcctl_lock_release(lk);

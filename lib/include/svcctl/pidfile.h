@@ -88,11 +88,10 @@ enum svcctl_error {
 
 /* What a pidfile says about its server. */
 enum svcctl_state {
-	SVCCTL_ABSENT = 0,  /* no pidfile */
-	SVCCTL_RUNNING = 1, /* the recorded process is alive and is it */
-	SVCCTL_STALE = 2,
-	/* dead, zombie, pid reused, or older boot */ SVCCTL_REMOTE =
-	    3,                  /* another host's (or pid namespace's), not aged */
+	SVCCTL_ABSENT = 0,      /* no pidfile */
+	SVCCTL_RUNNING = 1,     /* the recorded process is alive and is it */
+	SVCCTL_STALE = 2,       /* dead, zombie, pid reused, or older boot */
+	SVCCTL_REMOTE = 3,      /* another host's (or pid namespace's), not aged */
 	SVCCTL_DEAD_LOCKED = 4, /* recorded pid dead, lock held by others */
 	SVCCTL_UNKNOWN = 5      /* could not be judged (see the return code) */
 };
@@ -125,6 +124,8 @@ struct svcctl_pidinfo {
 	enum svcctl_state state;    /* set by _state() and on SVCCTL_E_BUSY */
 	enum svcctl_reason reason;  /* why stale, when state is STALE */
 	int lock_held;              /* <path>.lock held: 1 yes, 0 no, -1 not checked */
+	int64_t sid;                /* sid=, the server's session id, 0 when not recorded */
+	uint64_t sid_start;         /* sid_start=, start time proving that session, 0 unknown */
 	/* etcd mode only (0 otherwise): */
 	int64_t token;  /* the key's create_revision: the holder's fencing token */
 	int64_t lease;  /* the holder's lease id (may exceed 2^53) */
@@ -160,6 +161,8 @@ struct svcctl_opts {
 	int64_t expire_ms;    /* a holder older than this: SVCCTL_E_EXPIRED; 0 never */
 	const char *msg;      /* one-line message to record, or NULL */
 	unsigned flags;       /* SVCCTL_F_* */
+	int64_t sid;          /* session to record as sid= (with sid_start=); 0: none */
+	uint64_t sid_start;   /* the start time that proves that session */
 	/*
 	 * etcd mode only.  Each NULL field falls back to its environment
 	 * variable, and a variable that is unset or empty means "none".
@@ -261,6 +264,23 @@ SVCCTL_API int svcctl_lock_publish(struct svcctl_lock *lock, const struct svcctl
  * a no-op.
  */
 SVCCTL_API void svcctl_lock_close(struct svcctl_lock *lock);
+
+/*
+ * The descriptor of the flock'd <path>.lock (Unix), for a starter to pass
+ * to the server it spawns (environment SVCCTL_LOCK_FD=N): a server's
+ * svcctl_pidfile_write_locked() adopts an inherited descriptor that holds
+ * the lock on the same file.  Negative in NFS mode, in etcd mode and where
+ * unsupported.
+ */
+SVCCTL_API int svcctl_lock_fd(const struct svcctl_lock *lock);
+
+/*
+ * Close our handle of the lock without unlocking and without removing any
+ * file: a child that inherited the descriptor keeps the lock held.  NULL
+ * is a no-op.  etcd: a lease cannot pass to a child, so this releases
+ * (revokes) like svcctl_lock_release().
+ */
+SVCCTL_API void svcctl_lock_handoff(struct svcctl_lock *lock);
 
 /*
  * Set the pidfile's mtime to now, so other hosts judge it fresh.  etcd:

@@ -1,0 +1,160 @@
+/*
+ * reload: a config test first (--check), one signal to the proven process,
+ * then proof that the same process survived it: a settle time watched
+ * through its pidfd, or with --notify RELOADING=1 then READY=1 heard on
+ * <pidfile>.notify, as systemd's Type=notify-reload does.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Polling tick where a process has no pidfd to wake us at its death. */
+#define TICK_MS 50
+
+/* Print a command's output, each line indented and labelled. */
+static void show_output(const char *out)
+{
+	const char *line = out;
+
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		int len = nl ? (int)(nl - line) : (int)strlen(line);
+
+		fprintf(stderr, "  check: %.*s\n", len, line);
+		line += len + (nl != NULL);
+	}
+}
+
+/* Run --check; on failure say why, show its output and refuse. */
+int check_config(const struct cli *c)
+{
+	char out[2048];
+	int rc;
+
+	if (c->check == NULL)
+		return 0;
+	rc = shell_run(c->check, c->ready_timeout_ms, out, sizeof(out));
+	if (rc == 0)
+		return 0;
+	if (rc == SVCCTL_E_TIMEOUT)
+		fail("%s: --check \"%s\" did not finish within %lldms; not %sed", c->path, c->check,
+		     (long long)c->ready_timeout_ms, c->cmd->name);
+	else if (rc < 0)
+		fail("%s: --check \"%s\" cannot run: %s", c->path, c->check, svcctl_strerror(rc));
+	else
+		fail("%s: --check \"%s\" failed with exit status %d; not %sed", c->path, c->check,
+		     rc, c->cmd->name);
+	show_output(out);
+	return EXIT_FAIL;
+}
+
+/* The server died (or was replaced) after the signal; returns EXIT_FAIL. */
+static int died_after(const struct cli *c, const struct proc *p)
+{
+	fail("%s: pid %lld died after reload", c->path, (long long)p->pid);
+	return EXIT_FAIL;
+}
+
+/* Without --notify: the same process must outlive the settle time. */
+static int settle(const struct cli *c, const struct proc *p)
+{
+	if (proc_wait_dead(p, c->settle_ms) || !proc_verify(p))
+		return died_after(c, p);
+	return 0;
+}
+
+/* With --notify: RELOADING=1 then READY=1 from the server's tree, or its death. */
+static int await_notify(const struct cli *c, const struct proc *p, struct spawn *sp)
+{
+	int64_t deadline = mono_ms() + c->ready_timeout_ms, left;
+
+	sp->pid = p->pid; /* senders must be the server or its descendants */
+	while ((left = deadline - mono_ms()) > 0) {
+		struct pollfd pf[2] = {{.fd = sp->ready_fd, .events = POLLIN},
+				       {.fd = p->fd, .events = POLLIN}};
+
+		if (poll(pf, 2, p->fd >= 0 || left < TICK_MS ? (int)left : TICK_MS) < 0 &&
+		    errno != EINTR)
+			break;
+		if ((pf[1].revents & POLLIN) || !proc_verify(p))
+			return died_after(c, p);
+		if ((pf[0].revents & POLLIN) && notify_drain(c, sp, &deadline) && sp->reloading)
+			return 0;
+	}
+	fail("%s: pid %lld sent no %s within %lldms", c->path, (long long)p->pid,
+	     sp->reloading ? "READY=1 after RELOADING=1" : "RELOADING=1",
+	     (long long)c->ready_timeout_ms);
+	return EXIT_FAIL;
+}
+
+/* As root, the owner of process pid, whose the notify socket is made; -1 none. */
+static int64_t owner_of(int64_t pid, int64_t *gid)
+{
+	char path[64];
+	struct stat st;
+
+	*gid = -1;
+	snprintf(path, sizeof(path), "/proc/%lld", (long long)pid);
+	if (geteuid() != 0 || stat(path, &st) < 0 || st.st_uid == 0)
+		return -1;
+	*gid = (int64_t)st.st_gid;
+	return (int64_t)st.st_uid;
+}
+
+/* Listen on <pidfile>.notify before the signal, so no datagram is lost. */
+static int listen_notify(const struct cli *c, const struct proc *p, struct spawn *sp)
+{
+	int64_t gid, uid = owner_of(p->pid, &gid);
+	int rc;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->ready_fd = sp->child_fd = sp->lock_fd = -1;
+	if (!c->notify)
+		return 0;
+	rc = notify_bind(c->path, uid, gid, sp);
+	if (rc == 0)
+		return 0;
+	fail("%s%s: cannot listen: %s", c->path, NOTIFY_SUFFIX,
+	     rc == -EBUSY ? "another reload or start listens there" : svcctl_strerror(rc));
+	notify_unbind(sp);
+	return EXIT_FAIL;
+}
+
+/* reload: check, signal (HUP by default), confirm; 7 when not running. */
+int cmd_reload(struct cli *c)
+{
+	struct svcctl_pidinfo in;
+	struct spawn sp;
+	struct proc p;
+	int rc = check_config(c);
+
+	if (rc != 0)
+		return rc;
+	rc = stop_open(c, 0, &in, &p);
+	if (rc >= 0)
+		return rc;
+	if (listen_notify(c, &p, &sp) != 0) {
+		proc_close(&p);
+		return EXIT_FAIL;
+	}
+	rc = stop_send(c, &p, &in, c->sig ? c->sig : SIGHUP);
+	if (rc == 1) {
+		say(c, "%s: not running", c->path);
+		rc = EXIT_NOT_RUNNING;
+	} else if (rc < 0 || rc == 2) {
+		rc = rc < 0 ? exit_for(rc) : EXIT_FAIL;
+	} else {
+		rc = c->notify ? await_notify(c, &p, &sp) : settle(c, &p);
+		if (rc == 0)
+			say(c, "%s: pid %lld reloaded", c->path, (long long)p.pid);
+	}
+	notify_unbind(&sp);
+	proc_close(&p);
+	return rc;
+}

@@ -1,0 +1,127 @@
+#!/bin/sh
+# Dependencies are honest: the installed library exports exactly the
+# SVCCTL_API functions of pidfile.h and needs only the C library (and, built
+# with etcd mode, libcurl and json-c), so its pkg-config file and CMake
+# package name nothing else; each .deb depends on exactly the packages that
+# hold the libraries its programs load.
+# Usage: deps.sh SRC WORK
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+src=$1
+work=$2
+stage=$work/stage
+need nm readelf ldd pkg-config dpkg-deb dpkg-query
+[ -d "$stage/usr" ] || fail "no DESTDIR tree at $stage (did the build fixture run?)"
+libdir=$(dirname "$(find "$stage/usr/lib" -name libsvcctl.so.0 | head -n 1)")
+lib=$libdir/libsvcctl.so.0
+[ -f "$lib" ] || fail "libsvcctl.so.0 not installed under $stage/usr/lib"
+tmp=$(mktemp -d /tmp/svcctl-deps.XXXXXX) || fail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+# 1. The dynamic symbol table is the public API, nothing more or less.
+sed -n 's/^SVCCTL_API [^(]*[ *]\(svcctl_[a-z_]*\)(.*/\1/p' \
+	"$src/lib/include/svcctl/pidfile.h" | sort >"$tmp/api"
+[ -s "$tmp/api" ] || fail "no SVCCTL_API functions found in pidfile.h"
+nm -D --defined-only "$lib" | awk '{ print $NF }' | sort >"$tmp/exported"
+diff "$tmp/api" "$tmp/exported" >"$tmp/diff" ||
+	fail "exports differ from pidfile.h (< API only, > exported only): $(cat "$tmp/diff")"
+echo "ok: $(wc -l <"$tmp/api") exported symbols, exactly the SVCCTL_API functions"
+
+# 2. The library loads nothing but the C library (etcd mode: libcurl, json-c)...
+needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u | tr '\n' ' ')
+case $needed in
+"libc.so.6 ") etcd=no ;;
+"libc.so.6 libcurl.so.4 libjson-c.so.5 ") etcd=yes ;;
+*) fail "libsvcctl.so.0 needs $needed: list what it needs in libsvcctl.pc.in, svcctlConfig.cmake.in and here" ;;
+esac
+echo "ok: libsvcctl.so.0 needs $needed(etcd mode: $etcd)"
+
+# 3. ...so pkg-config and the CMake package ask for nothing else (only the
+# staged tree's modules are seen, and the host's for libcurl and json-c).
+pcdirs=$libdir/pkgconfig
+[ "$etcd" = no ] || pcdirs=$pcdirs:$(pkg-config --variable pc_path pkg-config)
+pc() {
+	PKG_CONFIG_SYSROOT_DIR=$stage PKG_CONFIG_LIBDIR=$pcdirs pkg-config "$@" libsvcctl
+}
+req=$(pc --print-requires --print-requires-private) ||
+	fail "pkg-config libsvcctl: a module it requires is missing, or the file is broken"
+want_req=
+[ "$etcd" = no ] || want_req="json-c libcurl"
+req=$(echo "$req" | sed 's/[ <>=].*//' | sort | tr '\n' ' ' | sed 's/ *$//')
+[ "$req" = "$want_req" ] || fail "libsvcctl.pc requires '$req'; the library needs '$want_req'"
+libs=$(pc --libs) || fail "pkg-config --libs libsvcctl"
+case $libs in
+"-L$libdir -lsvcctl" | "-L$libdir -lsvcctl ") ;;
+*) fail "pkg-config --libs libsvcctl gives '$libs', expected only -lsvcctl" ;;
+esac
+echo "ok: libsvcctl.pc: requires '$req', --libs: $libs"
+if [ "$etcd" = no ]; then
+	grep -il 'find_dependency\|pkg_check_modules\|bsd\|INTERFACE_LINK_LIBRARIES' \
+		"$libdir"/cmake/svcctl/*.cmake >"$tmp/cmake" &&
+		fail "the CMake package names other dependencies: $(cat "$tmp/cmake")"
+	echo "ok: the CMake package has no dependencies"
+else
+	# the static library names libcurl, json-c and threads, and nothing else
+	sed -n 's/.*INTERFACE_LINK_LIBRARIES "\(.*\)".*/\1/p' "$libdir"/cmake/svcctl/*.cmake |
+		tr ';' '\n' | sed '/^$/d' | sort -u >"$tmp/cmake"
+	printf '%s\n' '\$<LINK_ONLY:PkgConfig::JSONC>' '\$<LINK_ONLY:PkgConfig::LIBCURL>' \
+		'\$<LINK_ONLY:Threads::Threads>' | sort >"$tmp/cmake.want"
+	diff "$tmp/cmake.want" "$tmp/cmake" >"$tmp/diff" ||
+		fail "the CMake package's link interface differs (< expected, > found): $(cat "$tmp/diff")"
+	grep -q 'pkg_check_modules(LIBCURL' "$libdir"/cmake/svcctl/svcctlConfig.cmake ||
+		fail "svcctlConfig.cmake does not look for libcurl"
+	echo "ok: the CMake package asks for libcurl, json-c and threads only"
+fi
+
+# The package that installed library path SO, whether dpkg recorded it
+# under /lib or /usr/lib (merged /usr), or by its real path.
+owner_of() {
+	for p in "$1" "${1#/usr}" "/usr$1" "$(readlink -f "$1")"; do
+		dpkg-query -S "$p" 2>/dev/null | sed -n '1s/[:,].*//p' | grep . && return 0
+	done
+	echo "?$1" # unowned: shows up in the diff
+}
+
+# The package names holding the libraries the ELF files under DIR load
+# themselves (their NEEDED entries, not what those load in turn).
+needed_pkgs() {
+	find "$1" -type f | while read -r f; do
+		readelf -h "$f" >/dev/null 2>&1 || continue
+		readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' >"$tmp/needed"
+		[ -s "$tmp/needed" ] || continue
+		LD_LIBRARY_PATH=$1/usr/lib/$(basename "$libdir") ldd "$f" |
+			grep -F -f "$tmp/needed"
+	done | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p' | sort -u | while read -r so; do
+		case $so in
+		"$1"/*) ;; # a library of these packages: a declared component dependency
+		*) owner_of "$so" ;;
+		esac
+	done | sort -u
+}
+
+# The package names of a .deb's Depends, without versions.
+depends() {
+	dpkg-deb -f "$1" Depends | tr ',' '\n' | sed 's/^ *//; s/[ (:|].*//' | sed '/^$/d' | sort -u
+}
+
+# 4. Each .deb depends on exactly what its files load (the -dev package:
+# the runtime library its libsvcctl.so link points to).
+set -- "$work"/build/*.deb
+[ -f "$1" ] || fail "no .deb in $work/build (did the build fixture run?)"
+for deb in "$@"; do
+	pkg=$(dpkg-deb -f "$deb" Package)
+	rm -rf "$tmp/root"
+	dpkg-deb -x "$deb" "$tmp/root" || fail "$deb: cannot extract"
+	case $pkg in
+	libsvcctl-dev) if [ "$etcd" = yes ]; then
+		printf '%s\n' libcurl4-openssl-dev libjson-c-dev libsvcctl0 | sort >"$tmp/want"
+	else
+		echo libsvcctl0 >"$tmp/want"
+	fi ;;
+	*) needed_pkgs "$tmp/root" >"$tmp/want" ;;
+	esac
+	depends "$deb" >"$tmp/got"
+	diff "$tmp/want" "$tmp/got" >"$tmp/diff" ||
+		fail "$pkg: Depends '$(dpkg-deb -f "$deb" Depends)' is not what it loads (< needed, > declared): $(cat "$tmp/diff")"
+	echo "ok: $pkg depends on $(tr '\n' ' ' <"$tmp/got")"
+done
