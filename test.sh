@@ -8,7 +8,8 @@ set -eu
 cd "$(dirname "$0")"
 . ./deps.sh
 SVCCTL_TEST_DEPS="clang libclang-rt-14-dev procps util-linux strace shellcheck valgrind
-	systemd lintian dpkg-dev file binutils man-db groff-base gzip stress-ng etcd-server curl openssl"
+	systemd lintian dpkg-dev file binutils man-db groff-base gzip stress-ng etcd-server etcd-client curl iproute2
+	openssl"
 # shellcheck disable=SC2086
 svcctl_deps $SVCCTL_BUILD_DEPS $SVCCTL_TEST_DEPS
 root=${BUILD_ROOT:-build}

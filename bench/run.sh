@@ -1,23 +1,28 @@
 #!/bin/sh
 # Benchmarks of svcctl and libsvcctl against their peers, side by side in
 # one run: start-stop-daemon, libbsd pidfile(3), flock(1), dotlockfile,
-# lockfile-create and the bare system calls.  Builds what it needs under
-# build/bench (or $BENCH_BUILD), installs the peers from Debian when root,
+# lockfile-create and the bare system calls; etcd mode against `etcdctl
+# lock` when etcd is installed (bench/etcd.sh).  Builds what it needs
+# under build/bench (or $BENCH_BUILD), installs the peers from Debian when root,
 # and prints per benchmark median, p99, min and max of every side and the
 # median of the per-round ratios, with the targets of the README.
 #
-# usage: bench/run.sh [--quick]
+# usage: bench/run.sh [--quick] [--etcd]
 #   --quick  a few rounds of everything (CI); fails only when a benchmark
 #            is broken, never on a timing.
+#   --etcd   only etcd mode against etcdctl lock (bench/etcd.sh); without
+#            it, that part runs last when etcd is installed.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-quick=0
-case "${1:-}" in
---quick) quick=1 ;;
-"") ;;
-*) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
-esac
+quick=0 only_etcd=0
+for arg in "$@"; do
+	case "$arg" in
+	--quick) quick=1 ;;
+	--etcd) only_etcd=1 ;;
+	*) echo "usage: bench/run.sh [--quick] [--etcd]" >&2; exit 2 ;;
+	esac
+done
 
 # shellcheck source=../deps.sh
 . "$top/deps.sh"
@@ -41,8 +46,10 @@ TRUE=/bin/true
 # Rounds: short cases get >= 100 paired rounds, slow ones fewer.
 if [ "$quick" -eq 1 ]; then
 	N=5 W=1 NLIB=50 WLIB=5 NSLOW=1 NCONT=1 CYCLES=100 SIZES="100 1000"
+	NETCD=2 NFAIL=1 CONT="2 3"
 else
 	N=200 W=20 NLIB=2000 WLIB=100 NSLOW=3 NCONT=5 CYCLES=2000 SIZES="100 1000 10000 100000"
+	NETCD=40 NFAIL=5 CONT="4 25"
 fi
 
 # Scratch directories: one on tmpfs, one on the disk the build tree is on.
@@ -50,6 +57,10 @@ shm=$(mktemp -d /dev/shm/svcctl-bench.XXXXXX)
 mkdir -p "$build/work"
 disk=$(mktemp -d "$build/work/svcctl-bench.XXXXXX")
 cleanup() {
+	# an etcd of bench/etcd.sh left by an interrupted run
+	if [ -n "${ETCD_PIDS:-}" ]; then
+		etcd_stop_all KILL
+	fi
 	if [ -f "$shm/live.pid" ]; then
 		"$SVCCTL" stop -q -p "$shm/live.pid" -t 2 || true
 	fi
@@ -64,6 +75,12 @@ echo "peers: $(dpkg-query -W -f='${Package} ${Version}, ' dpkg libbsd0 util-linu
 
 # shellcheck source=cases.sh
 . "$here/cases.sh"
+# shellcheck source=etcd.sh
+. "$here/etcd.sh"
+if [ "$only_etcd" -eq 1 ]; then
+	bench_etcd
+	exit
+fi
 bench_status
 bench_callgrind
 bench_stop
@@ -73,5 +90,6 @@ bench_library
 bench_handoff
 bench_contention
 bench_scale
+bench_etcd
 echo
 echo "all benchmarks ran"

@@ -76,7 +76,7 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debia
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libsvcctl-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 if(SVCCTL_ETCD)
-  # the static library links them
+  # the static library links them (pkg.deps checks the list)
   set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libcurl4-openssl-dev | libcurl-dev, libjson-c-dev")
 endif()
 set(CPACK_DEBIAN_DEV_DESCRIPTION "pidfile library that does not lie - development files

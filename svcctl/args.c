@@ -57,6 +57,11 @@ static const struct option longopts[] = {
     {"min-uptime", required_argument, NULL, O_MIN_UPTIME},
     {"check", required_argument, NULL, O_CHECK},
     {"settle", required_argument, NULL, O_SETTLE},
+    {"etcd-cacert", required_argument, NULL, O_ETCD_CACERT},
+    {"etcd-cert", required_argument, NULL, O_ETCD_CERT},
+    {"etcd-key", required_argument, NULL, O_ETCD_KEY},
+    {"etcd-user", required_argument, NULL, O_ETCD_USER},
+    {"etcd-password-file", required_argument, NULL, O_ETCD_PASSWORD_FILE},
     {NULL, 0, NULL, 0},
 };
 
@@ -101,6 +106,12 @@ static unsigned group_of(int opt)
 		return OPT_CHECK;
 	case O_SETTLE:
 		return OPT_RELOAD;
+	case O_ETCD_CACERT:
+	case O_ETCD_CERT:
+	case O_ETCD_KEY:
+	case O_ETCD_USER:
+	case O_ETCD_PASSWORD_FILE:
+		return OPT_ETCD;
 	case 'q':
 	case 'h':
 		return ~0u;
@@ -275,6 +286,14 @@ static int operands(struct cli *c, int argc, char **argv, int dd, const char *pi
 
 	if (optind < dd && (c->cmd->opts & OPT_TARGET))
 		name = argv[optind++];
+	else if (optind < dd && svcctl_path_is_etcd(argv[optind]))
+		/* list, cleanup: an etcd:// prefix in place of RUNDIR */
+		snprintf(c->rundir, sizeof(c->rundir), "%s", argv[optind++]);
+	/* NAME as etcd://HOSTS/KEY is the key's address, as with -p */
+	if (name != NULL && pidfile == NULL && svcctl_path_is_etcd(name)) {
+		pidfile = name;
+		name = NULL;
+	}
 	if (optind < dd || (dd < argc && !(c->cmd->opts & OPT_COMMAND))) {
 		fail("%s: unexpected argument \"%s\"", c->cmd->name, argv[optind]);
 		cli_usage(stderr, c->cmd);

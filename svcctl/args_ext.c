@@ -1,6 +1,7 @@
 /*
  * Options for shared storage and for what other lock libraries offer:
- * --stale-age, --nfs, -m, --refresh, --expire, --pid and --mine.
+ * --stale-age, --nfs, -m, --refresh, --expire, --pid and --mine, and the
+ * credentials of etcd mode (--etcd-*).
  */
 #include <limits.h>
 #include <string.h>
@@ -52,6 +53,21 @@ static int ready_opt(struct cli *c, int opt, const char *arg)
 	return -1;
 }
 
+/* Apply one --etcd-* option: a file or user name the library reads. */
+static int etcd_opt(struct cli *c, int opt, const char *arg)
+{
+	static const char *const names[] = {"--etcd-cacert", "--etcd-cert", "--etcd-key",
+					    "--etcd-user", "--etcd-password-file"};
+	const char **fields[] = {&c->opts.etcd_cacert, &c->opts.etcd_cert, &c->opts.etcd_key,
+				 &c->opts.etcd_user, &c->opts.etcd_password_file};
+	int i = opt - O_ETCD_CACERT;
+
+	if (arg[0] == '\0')
+		return cli_bad(c, names[i], arg, "an empty value");
+	*fields[i] = arg;
+	return -1;
+}
+
 /* Apply one option of these groups to *c; -1 when fine, else the usage exit code. */
 int cli_ext_opt(struct cli *c, int opt, const char *arg)
 {
@@ -89,6 +105,8 @@ int cli_ext_opt(struct cli *c, int opt, const char *arg)
 		c->owner = (int64_t)getppid();
 		break;
 	default:
+		if (opt >= O_ETCD_CACERT)
+			return etcd_opt(c, opt, arg);
 		return ready_opt(c, opt, arg);
 	}
 	return -1;

@@ -43,8 +43,9 @@
 #define OPT_READY 0x4000   /* --notify --ready-timeout (start, restart, reload) */
 #define OPT_CHECK 0x8000   /* --check (reload, restart) */
 #define OPT_RELOAD 0x10000 /* --settle */
+#define OPT_ETCD 0x20000   /* --etcd-* credentials */
 
-/* Long options of shared storage, lock conveniences and readiness (args_ext.c). */
+/* Long options of shared storage, lock conveniences, readiness and etcd (args_ext.c). */
 enum {
 	O_STALE_AGE = 512,
 	O_NFS,
@@ -56,7 +57,12 @@ enum {
 	O_READY_CMD,
 	O_MIN_UPTIME,
 	O_CHECK,
-	O_SETTLE
+	O_SETTLE,
+	O_ETCD_CACERT,
+	O_ETCD_CERT,
+	O_ETCD_KEY,
+	O_ETCD_USER,
+	O_ETCD_PASSWORD_FILE
 };
 
 /* --ready-timeout when not given: 30 s (plus --min-uptime). */
@@ -68,6 +74,9 @@ enum {
 #define EXIT_RUN_BUSY 1
 /* run --expire: the holder had expired but could not be stopped. */
 #define EXIT_RUN_UNSTOPPED 150
+/* run in etcd mode: the lease was lost, COMMAND was stopped (SIGURG's 128+N: never a default
+ * death). */
+#define EXIT_RUN_LOST 151
 
 #define CLI_PATH_MAX 4096
 #define CLI_ENV_MAX 64
@@ -106,6 +115,7 @@ struct cli {
 	int64_t expire_ms;       /* run --expire, 0 when not given */
 	int64_t owner;           /* list --pid / --mine, 0 when not given */
 	int allow_unsafe;        /* --allow-unsafe-pidfile */
+	int64_t pdeath_parent;   /* etcd mode: the child dies with this pid (PR_SET_PDEATHSIG) */
 };
 
 /* One verb: its name, handler, accepted options and usage line. */
@@ -155,6 +165,18 @@ int start_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl
 
 /* Hold the lock and pidfile while c->argv runs as our child; its exit code. */
 int hold_and_run(const struct cli *c, int64_t timeout_ms);
+
+/* What the gate callback publish_child() publishes with. */
+struct publication {
+	const struct cli *c;
+	struct svcctl_lock *lk;
+};
+
+/* cmd_run.c: record pid (arg: a struct publication) on the lock; 0 or an exit code. */
+int publish_child(void *arg, int64_t pid);
+
+/* etcd_cli.c: run the verb in etcd mode when its target is etcd://; -1 when it is not. */
+int etcd_dispatch(struct cli *c);
 
 struct spawn;
 struct proc;

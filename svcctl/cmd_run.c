@@ -7,18 +7,12 @@
 
 #include "cli.h"
 
-/* What the gate callback publishes with. */
-struct publication {
-	const struct cli *c;
-	struct svcctl_lock *lk;
-};
-
 /*
  * Publish the child's pid and start time before it may exec: it waits at
  * the gate until we return, so a fast COMMAND can neither exit nor be
  * reaped before its start time is read.
  */
-static int publish_child(void *arg, int64_t pid)
+int publish_child(void *arg, int64_t pid)
 {
 	const struct publication *pub = arg;
 	struct svcctl_opts o = pub->c->opts;

@@ -34,14 +34,21 @@ void fail(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* The LSB exit code for a library failure: privilege and unsafe paths are 4. */
+/*
+ * The LSB exit code for a library failure: privilege, unsafe paths, etcd
+ * refusing our credentials or not answering are 4; a bad etcd:// is 2.
+ */
 int exit_for(int rc)
 {
 	switch (rc) {
 	case -EACCES:
 	case -EPERM:
 	case SVCCTL_E_UNSAFE:
+	case SVCCTL_E_UNREACHABLE:
+	case SVCCTL_E_AUTH:
 		return EXIT_PRIV;
+	case SVCCTL_E_URL:
+		return EXIT_USAGE;
 	default:
 		return EXIT_FAIL;
 	}
@@ -82,7 +89,10 @@ void print_info_json(FILE *f, const char *path, int state, const struct svcctl_p
 		json_string(f, in->host);
 		fprintf(
 		    f, ",\"start\":%llu,\"uptime\":%lld,\"reason\":", (unsigned long long)in->start,
-		    state == SVCCTL_RUNNING ? (long long)proc_uptime(in->pid, in->start) : -1LL);
+		    /* an etcd holder's pid may be another host's */
+		    state == SVCCTL_RUNNING && in->token == 0
+			? (long long)proc_uptime(in->pid, in->start)
+			: -1LL);
 		json_string(f, svcctl_reason_name(in->reason));
 		fprintf(f, ",\"status\":");
 		json_string(f, in->msg);
@@ -101,6 +111,10 @@ void print_info_json(FILE *f, const char *path, int state, const struct svcctl_p
 			in->lock_held == 1   ? "true"
 			: in->lock_held == 0 ? "false"
 					     : "null");
+		/* etcd: the lease id as a string, since it may exceed 2^53 */
+		if (in->token != 0)
+			fprintf(f, ",\"token\":%lld,\"lease\":\"%lld\",\"lease_left_ms\":%lld",
+				(long long)in->token, (long long)in->lease, (long long)in->ttl_ms);
 	}
 	fputc('}', f);
 }

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -209,6 +210,11 @@ static void __attribute__((noreturn)) child_run(struct child_plan *pl)
 		child_fail(pl, S_ENV);
 	if (child_lock_env(pl) < 0)
 		child_fail(pl, S_ENV);
+	/* etcd mode: die with the holder, even by SIGKILL (set after the
+	 * credential change, which clears it); the holder may be gone already */
+	if (c->pdeath_parent > 0 &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != (pid_t)c->pdeath_parent))
+		_exit(EXIT_FAIL);
 	execvp(pl->exe, c->argv);
 	child_fail(pl, S_EXEC);
 }

@@ -17,13 +17,13 @@ build=${FUZZ_BUILD_DIR:-${BUILD_ROOT:-$src/build}/fuzz}
 targets="pidfile args notify etcdurl"
 # the JSON readers exist only in a build with etcd mode
 pkg-config --exists libcurl json-c 2>/dev/null && targets="$targets etcdjson"
-count=$(echo "$targets" | wc -w)
+ntargets=$(echo "$targets" | wc -w)
 if [ "${1:-}" = --long ]; then
 	runs=${2:-10000000}
 	limit="-runs=$runs"
 	span="$runs runs"
 else
-	each=$((${1:-60} / count))
+	each=$((${1:-60} / ntargets))
 	[ "$each" -ge 1 ] || each=1
 	limit="-max_total_time=$each"
 	span="${each}s"
