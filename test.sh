@@ -8,10 +8,30 @@ set -eu
 cd "$(dirname "$0")"
 . ./deps.sh
 SVCCTL_TEST_DEPS="clang libclang-rt-14-dev procps util-linux strace shellcheck valgrind
-	systemd lintian dpkg-dev file binutils man-db groff-base gzip stress-ng etcd-server etcd-client curl iproute2
-	openssl gnuplot-nox"
+	systemd lintian dpkg-dev file binutils man-db groff-base gzip stress-ng gnuplot-nox
+	etcd-server etcd-client curl iproute2 openssl
+	nginx-light redis-server redis-tools memcached lighttpd haproxy netcat-openbsd"
+# The real servers (tests/real) must not start as system services while
+# they are installed: a policy-rc.d that refuses every start (101) is put in
+# place for the install, unless one exists.  The tests use their own ports
+# and count only their own processes, so a service already running is not
+# in their way.
+policy=
+if [ "$(id -u)" -eq 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	policy=/usr/sbin/policy-rc.d
+fi
+unblock() {
+	[ -z "$policy" ] || rm -f "$policy"
+	policy=
+}
+trap unblock EXIT
+trap 'unblock; exit 1' INT TERM
 # shellcheck disable=SC2086
 svcctl_deps $SVCCTL_BUILD_DEPS $SVCCTL_TEST_DEPS
+unblock
+trap - EXIT INT TERM
 root=${BUILD_ROOT:-build}
 jobs=$(nproc)
 

@@ -31,8 +31,12 @@ int svcctl__etcd_hold_inherited(const struct etcd_hold *h);
  */
 int svcctl__etcd_record(const struct svcctl_opts *opts, char *buf, size_t size);
 
-/* The holder's record, token and lease from kv into *info (state running). */
-void svcctl__etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info);
+/*
+ * The holder's record, token and lease from kv into *info (state running).
+ * 0, or SVCCTL_E_INVALID when the value is not a record (written by
+ * something else): token and lease are filled all the same.
+ */
+int svcctl__etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info);
 
 /* Seconds-granular time left on lease, in ms; -1 when etcd cannot tell. */
 int64_t svcctl__etcd_lease_ttl(struct etcd_conn *c, int64_t lease);

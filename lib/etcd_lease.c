@@ -215,6 +215,16 @@ int64_t svcctl__etcd_lease_left(struct etcd_lease *l)
 	return left > 0 ? left : 0;
 }
 
+int64_t svcctl__etcd_lease_usable(struct etcd_lease *l)
+{
+	int64_t left;
+
+	pthread_mutex_lock(&l->mu);
+	left = l->lost ? 0 : l->deadline - l->ttl_ms / 4 - svcctl__mono_ms();
+	pthread_mutex_unlock(&l->mu);
+	return left > 0 ? left : 0;
+}
+
 int svcctl__etcd_revoke(struct etcd_conn *c, int64_t lease, int64_t deadline)
 {
 	char body[64];

@@ -45,6 +45,9 @@ int svcctl__etcd_lease_is_lost(struct etcd_lease *l);
 /* Milliseconds before the server could expire it, 0 once lost. */
 int64_t svcctl__etcd_lease_left(struct etcd_lease *l);
 
+/* Milliseconds before it would be declared lost without a renewal (a quarter TTL earlier). */
+int64_t svcctl__etcd_lease_usable(struct etcd_lease *l);
+
 /*
  * Stop the thread; revoke the lease unless lost (then SVCCTL_E_LOST); free.
  * Returns 0 or the revoke's failure.

@@ -13,11 +13,15 @@
 /* A waiter's pause between tries while etcd is unreachable. */
 #define OUTAGE_RETRY_MS 200
 
-/* The deadline of a request made while holding: the lease's, or sooner. */
+/*
+ * The deadline of a request made on our lease: the time it would be
+ * declared lost, or sooner.  A put answered later could land on a lease
+ * we already gave up.
+ */
 static int64_t hold_deadline(struct etcd_hold *h)
 {
 	int64_t d = svcctl__etcd_conn_deadline(&h->conn),
-		lease = svcctl__mono_ms() + svcctl__etcd_lease_left(&h->lease);
+		lease = svcctl__mono_ms() + svcctl__etcd_lease_usable(&h->lease);
 
 	return lease < d ? lease : d;
 }
@@ -114,6 +118,11 @@ static int try_once(struct etcd_hold *h, const char *value, int len, int64_t *re
 		/* a retry after our put's answer was lost: the key is ours */
 		*rev = kv->create_rev;
 		rc = 1;
+	}
+	if (rc == 1 && svcctl__etcd_lease_is_lost(&h->lease)) {
+		/* put as the lease was given up: take the key back, try again */
+		svcctl__etcd_revoke(&h->conn, h->lease.id, svcctl__etcd_conn_deadline(&h->conn));
+		rc = SVCCTL_E_LOST;
 	}
 	return rc;
 }

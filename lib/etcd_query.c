@@ -29,10 +29,12 @@ static int64_t record_since(const char *v)
 	return svcctl__parse_u64(at, strcspn(at, "\n"), INT64_MAX, &ms) < 0 ? 0 : (int64_t)ms;
 }
 
-void svcctl__etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info)
+int svcctl__etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info)
 {
 	/* another host's pids may go past ours: only the format is checked */
-	if (svcctl__parse(kv->value, kv->value_len, INT32_MAX, info) < 0)
+	int rc = svcctl__parse(kv->value, kv->value_len, INT32_MAX, info);
+
+	if (rc < 0)
 		memset(info, 0, sizeof(*info));
 	info->mtime_ms = record_since(kv->value);
 	info->age_ms = info->mtime_ms ? svcctl__now_ms() - info->mtime_ms : 0;
@@ -44,6 +46,7 @@ void svcctl__etcd_kv_info(const struct etcd_kv *kv, struct svcctl_pidinfo *info)
 	info->state = SVCCTL_RUNNING; /* the lease is its liveness */
 	info->reason = SVCCTL_REASON_NONE;
 	info->lock_held = 1;
+	return rc;
 }
 
 int64_t svcctl__etcd_lease_ttl(struct etcd_conn *c, int64_t lease)
@@ -90,9 +93,11 @@ static int read_state(struct etcd_conn *c, struct svcctl_pidinfo *info, struct e
 		info->state = rc == 0 ? SVCCTL_ABSENT : SVCCTL_UNKNOWN;
 		return rc == 0 ? SVCCTL_ABSENT : rc;
 	}
-	svcctl__etcd_kv_info(kv, info);
+	rc = svcctl__etcd_kv_info(kv, info);
 	info->ttl_ms = svcctl__etcd_lease_ttl(c, kv->lease);
-	return SVCCTL_RUNNING;
+	if (rc < 0)
+		info->state = SVCCTL_UNKNOWN; /* held, by whom cannot be told */
+	return rc < 0 ? rc : SVCCTL_RUNNING;
 }
 
 int svcctl__etcd_state(const char *url, const struct svcctl_opts *opts, struct svcctl_pidinfo *info)
@@ -127,6 +132,8 @@ static int evict(struct etcd_conn *c, int64_t token, int mine_only)
 	svcctl__etcd_kv_info(&kv, &info);
 	if ((token && kv.create_rev != token) || (mine_only && !svcctl__names_self(&info)))
 		return SVCCTL_E_BUSY;
+	if (kv.lease == 0)
+		return SVCCTL_E_INVALID; /* on no lease: not a holder's key, nothing to revoke */
 	rc = svcctl__etcd_revoke(c, kv.lease, svcctl__etcd_conn_deadline(c));
 	return rc == SVCCTL_E_LOST ? 0 : rc; /* expired meanwhile: free anyway */
 }

@@ -293,7 +293,7 @@ void svcctl_lock_close(struct svcctl_lock *lock)
 
 int svcctl_lock_fd(const struct svcctl_lock *lock)
 {
-	if (lock == NULL || lock->nfs)
+	if (lock == NULL || lock->nfs || lock->etcd)
 		return -EINVAL;
 	return svcctl__lock_fd(lock->lockh);
 }
@@ -302,6 +302,10 @@ void svcctl_lock_handoff(struct svcctl_lock *lock)
 {
 	if (lock == NULL)
 		return;
+	if (lock->etcd) {
+		svcctl_lock_release(lock); /* a lease cannot pass to a child */
+		return;
+	}
 	unlock(lock, 0, 1);
 	lock_free(lock);
 }

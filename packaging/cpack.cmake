@@ -76,9 +76,8 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debia
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libsvcctl-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 if(SVCCTL_ETCD)
-  set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "pkg-config, libcurl4-openssl-dev | libcurl-dev, libjson-c-dev")
-else()
-  set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "pkg-config")
+  # the static library links them (pkg.deps checks the list)
+  set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libcurl4-openssl-dev | libcurl-dev, libjson-c-dev")
 endif()
 set(CPACK_DEBIAN_DEV_DESCRIPTION "pidfile library that does not lie - development files
 libsvcctl writes, locks, reads and judges pidfiles for servers.
@@ -106,9 +105,7 @@ set(CPACK_RPM_PACKAGE_AUTOREQ ON)
 set(CPACK_RPM_RUNTIME_PACKAGE_NAME libsvcctl)
 set(CPACK_RPM_DEV_PACKAGE_NAME libsvcctl-devel)
 if(SVCCTL_ETCD)
-  set(CPACK_RPM_DEV_PACKAGE_REQUIRES "pkgconfig, libcurl-devel, json-c-devel")
-else()
-  set(CPACK_RPM_DEV_PACKAGE_REQUIRES "pkgconfig")
+  set(CPACK_RPM_DEV_PACKAGE_REQUIRES "libcurl-devel, json-c-devel")
 endif()
 set(CPACK_RPM_SVCCTL_PACKAGE_NAME svcctl)
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION

@@ -56,7 +56,7 @@ comm -23 "$tmp/cited" "$tmp/tests" >"$tmp/missing"
 echo "ok: $(wc -l <"$tmp/cited") cited tests exist"
 
 # 3. Quoted CUnit test names exist in the suites (quotes may span lines).
-cat "$src"/tests/*.c "$src"/tests/hosts/*.c >"$tmp/suites"
+cat "$src"/tests/*.c "$src"/tests/hosts/*.c "$src"/tests/etcd/*.c >"$tmp/suites"
 n=0
 for doc in "$src/docs/properties.md" "$src/docs/threat-model.md"; do
 	tr '\n' ' ' <"$doc" | tr -s ' ' | grep -o '"[^"]*"' | tr -d '"' >"$tmp/quoted"

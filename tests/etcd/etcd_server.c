@@ -382,9 +382,15 @@ int te_hold_with_waiter(const char *key, const struct svcctl_opts *o, int64_t wa
 
 		w.timeout_ms = wait_ms;
 		close(p[1]);
-		if (read(p[0], &go, 1) != 1 || svcctl_pidfile_lock(key, &w, &mine, NULL) != 0)
+		if (read(p[0], &go, 1) != 1)
 			_exit(1);
-		_exit(svcctl_lock_release(mine) == 0 ? 0 : 2);
+		/* a failure says why on stderr: the parent only sees the exit code */
+		rc = svcctl_pidfile_lock(key, &w, &mine, NULL);
+		if (rc == 0)
+			rc = svcctl_lock_release(mine);
+		if (rc != 0)
+			fprintf(stderr, "waiter: %s\n", svcctl_strerror(rc));
+		_exit(rc == 0 ? 0 : 2);
 	}
 	close(p[0]);
 	rc = svcctl_pidfile_lock(key, o, lk, NULL);

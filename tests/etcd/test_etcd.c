@@ -225,6 +225,28 @@ static void test_publish_and_remove(void)
 	th_kill(sleeper);
 }
 
+/* A key written by something else: held, invalid content, never taken. */
+static void test_foreign_value(void)
+{
+	struct svcctl_opts o = te_opts(TTL_MS, NULL);
+	struct svcctl_lock *lk;
+	struct svcctl_pidinfo h;
+	char key[PATH_MAX], out[1024];
+
+	/* "foreign" = "Zm9yZWlnbg==", the value "junk" = "anVuaw==" */
+	CU_ASSERT_EQUAL_FATAL(te_post(&te_suite, 0, "/v3/kv/put",
+				      "{\"key\":\"Zm9yZWlnbg==\",\"value\":\"anVuaw==\"}", out,
+				      sizeof(out)),
+			      0);
+	te_key(&te_suite, "foreign", key);
+	CU_ASSERT_EQUAL(svcctl_pidfile_state(key, NULL, &h), SVCCTL_E_INVALID);
+	CU_ASSERT(h.token > 0 && h.pid == 0);
+	CU_ASSERT_EQUAL(svcctl_pidfile_lock(key, &o, &lk, &h), SVCCTL_E_BUSY);
+	CU_ASSERT(h.token > 0 && h.pid == 0);
+	CU_ASSERT_EQUAL(svcctl_pidfile_remove(key), SVCCTL_E_BUSY);
+	CU_ASSERT_EQUAL(svcctl_etcd_evict(key, NULL, 0), SVCCTL_E_INVALID);
+}
+
 struct seen {
 	int n;
 	int64_t tokens[4];
@@ -277,6 +299,7 @@ CU_pSuite test_etcd_suite(void)
 	    {"a forked child's release keeps the parent's hold", test_fork_keeps_parent},
 	    {"publish another pid; remove only our own", test_publish_and_remove},
 	    {"list a prefix", test_list_prefix},
+	    {"a key written by something else", test_foreign_value},
 	    {NULL, NULL}};
 
 	return te_add_suite("etcd", cases);

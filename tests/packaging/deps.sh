@@ -1,8 +1,9 @@
 #!/bin/sh
 # Dependencies are honest: the installed library exports exactly the
-# SVCCTL_API functions of pidfile.h and needs only the C library, so its
-# pkg-config file and CMake package name nothing else; each .deb depends on
-# exactly the packages that hold the libraries its programs load.
+# SVCCTL_API functions of pidfile.h and needs only the C library (and, built
+# with etcd mode, libcurl and json-c), so its pkg-config file and CMake
+# package name nothing else; each .deb depends on exactly the packages that
+# hold the libraries its programs load.
 # Usage: deps.sh SRC WORK
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -37,30 +38,51 @@ comm -13 "$tmp/api" "$tmp/globals" >"$tmp/stray"
 	fail "libsvcctl.a defines globals outside the API without the svcctl__ prefix: $(tr '\n' ' ' <"$tmp/stray")"
 echo "ok: libsvcctl.a globals are the API and svcctl__* names"
 
-# 2. The library loads nothing but the C library...
+# 2. The library loads nothing but the C library (etcd mode: libcurl, json-c)...
 needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u | tr '\n' ' ')
-[ "$needed" = "libc.so.6 " ] ||
-	fail "libsvcctl.so.0 needs $needed: list what it needs in libsvcctl.pc.in, svcctlConfig.cmake.in and here"
-echo "ok: libsvcctl.so.0 needs only libc.so.6"
+case $needed in
+"libc.so.6 ") etcd=no ;;
+"libc.so.6 libcurl.so.4 libjson-c.so.5 ") etcd=yes ;;
+*) fail "libsvcctl.so.0 needs $needed: list what it needs in libsvcctl.pc.in, svcctlConfig.cmake.in and here" ;;
+esac
+echo "ok: libsvcctl.so.0 needs $needed(etcd mode: $etcd)"
 
-# 3. ...so pkg-config and the CMake package ask for nothing else.
+# 3. ...so pkg-config and the CMake package ask for nothing else (only the
+# staged tree's modules are seen, and the host's for libcurl and json-c).
+pcdirs=$libdir/pkgconfig
+[ "$etcd" = no ] || pcdirs=$pcdirs:$(pkg-config --variable pc_path pkg-config)
 pc() {
-	PKG_CONFIG_SYSROOT_DIR=$stage PKG_CONFIG_LIBDIR=$libdir/pkgconfig pkg-config "$@" libsvcctl
+	PKG_CONFIG_SYSROOT_DIR=$stage PKG_CONFIG_LIBDIR=$pcdirs pkg-config "$@" libsvcctl
 }
 req=$(pc --print-requires --print-requires-private) ||
 	fail "pkg-config libsvcctl: a module it requires is missing, or the file is broken"
-[ -z "$req" ] || fail "libsvcctl.pc requires '$req'; the library needs none"
-libs=$(pc --static --libs) || fail "pkg-config --static --libs libsvcctl"
+want_req=
+[ "$etcd" = no ] || want_req="json-c libcurl"
+req=$(echo "$req" | sed 's/[ <>=].*//' | sort | tr '\n' ' ' | sed 's/ *$//')
+[ "$req" = "$want_req" ] || fail "libsvcctl.pc requires '$req'; the library needs '$want_req'"
+libs=$(pc --libs) || fail "pkg-config --libs libsvcctl"
 case $libs in
 "-L$libdir -lsvcctl" | "-L$libdir -lsvcctl ") ;;
-*) fail "pkg-config --static --libs libsvcctl gives '$libs', expected only -lsvcctl" ;;
+*) fail "pkg-config --libs libsvcctl gives '$libs', expected only -lsvcctl" ;;
 esac
-echo "ok: libsvcctl.pc: no Requires, --static --libs: $libs"
-if grep -il 'find_dependency\|pkg_check_modules\|bsd\|INTERFACE_LINK_LIBRARIES' \
-	"$libdir"/cmake/svcctl/*.cmake >"$tmp/cmake"; then
-	fail "the CMake package names other dependencies: $(cat "$tmp/cmake")"
+echo "ok: libsvcctl.pc: requires '$req', --libs: $libs"
+if [ "$etcd" = no ]; then
+	grep -il 'find_dependency\|pkg_check_modules\|bsd\|INTERFACE_LINK_LIBRARIES' \
+		"$libdir"/cmake/svcctl/*.cmake >"$tmp/cmake" &&
+		fail "the CMake package names other dependencies: $(cat "$tmp/cmake")"
+	echo "ok: the CMake package has no dependencies"
+else
+	# the static library names libcurl, json-c and threads, and nothing else
+	sed -n 's/.*INTERFACE_LINK_LIBRARIES "\(.*\)".*/\1/p' "$libdir"/cmake/svcctl/*.cmake |
+		tr ';' '\n' | sed '/^$/d' | sort -u >"$tmp/cmake"
+	printf '%s\n' '\$<LINK_ONLY:PkgConfig::JSONC>' '\$<LINK_ONLY:PkgConfig::LIBCURL>' \
+		'\$<LINK_ONLY:Threads::Threads>' | sort >"$tmp/cmake.want"
+	diff "$tmp/cmake.want" "$tmp/cmake" >"$tmp/diff" ||
+		fail "the CMake package's link interface differs (< expected, > found): $(cat "$tmp/diff")"
+	grep -q 'pkg_check_modules(LIBCURL' "$libdir"/cmake/svcctl/svcctlConfig.cmake ||
+		fail "svcctlConfig.cmake does not look for libcurl"
+	echo "ok: the CMake package asks for libcurl, json-c and threads only"
 fi
-echo "ok: the CMake package has no dependencies"
 
 # The package that installed library path SO, whether dpkg recorded it
 # under /lib or /usr/lib (merged /usr), or by its real path.
@@ -71,12 +93,15 @@ owner_of() {
 	echo "?$1" # unowned: shows up in the diff
 }
 
-# The package names holding the libraries the ELF files under DIR load.
+# The package names holding the libraries the ELF files under DIR load
+# themselves (their NEEDED entries, not what those load in turn).
 needed_pkgs() {
 	find "$1" -type f | while read -r f; do
 		readelf -h "$f" >/dev/null 2>&1 || continue
-		readelf -d "$f" | grep -q '(NEEDED)' || continue
-		LD_LIBRARY_PATH=$1/usr/lib/$(basename "$libdir") ldd "$f"
+		readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' >"$tmp/needed"
+		[ -s "$tmp/needed" ] || continue
+		LD_LIBRARY_PATH=$1/usr/lib/$(basename "$libdir") ldd "$f" |
+			grep -F -f "$tmp/needed"
 	done | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p' | sort -u | while read -r so; do
 		case $so in
 		"$1"/*) ;; # a library of these packages: a declared component dependency
@@ -99,7 +124,11 @@ for deb in "$@"; do
 	rm -rf "$tmp/root"
 	dpkg-deb -x "$deb" "$tmp/root" || fail "$deb: cannot extract"
 	case $pkg in
-	libsvcctl-dev) echo libsvcctl0 >"$tmp/want" ;;
+	libsvcctl-dev) if [ "$etcd" = yes ]; then
+		printf '%s\n' libcurl4-openssl-dev libjson-c-dev libsvcctl0 | sort >"$tmp/want"
+	else
+		echo libsvcctl0 >"$tmp/want"
+	fi ;;
 	*) needed_pkgs "$tmp/root" >"$tmp/want" ;;
 	esac
 	depends "$deb" >"$tmp/got"

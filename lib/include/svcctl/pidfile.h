@@ -269,14 +269,16 @@ SVCCTL_API void svcctl_lock_close(struct svcctl_lock *lock);
  * The descriptor of the flock'd <path>.lock (Unix), for a starter to pass
  * to the server it spawns (environment SVCCTL_LOCK_FD=N): a server's
  * svcctl_pidfile_write_locked() adopts an inherited descriptor that holds
- * the lock on the same file.  Negative in NFS mode and where unsupported.
+ * the lock on the same file.  Negative in NFS mode, in etcd mode and where
+ * unsupported.
  */
 SVCCTL_API int svcctl_lock_fd(const struct svcctl_lock *lock);
 
 /*
  * Close our handle of the lock without unlocking and without removing any
  * file: a child that inherited the descriptor keeps the lock held.  NULL
- * is a no-op.
+ * is a no-op.  etcd: a lease cannot pass to a child, so this releases
+ * (revokes) like svcctl_lock_release().
  */
 SVCCTL_API void svcctl_lock_handoff(struct svcctl_lock *lock);
 
@@ -324,7 +326,8 @@ SVCCTL_API int64_t svcctl_lock_ttl_left_ms(const struct svcctl_lock *lock);
  * svcctl_lock_lost_fd() becomes readable and its key goes at once), but
  * only if its token is still token (0: whoever holds it).  Returns 0 when
  * revoked or the key is free, SVCCTL_E_BUSY when another token holds it
- * now, -EINVAL for a path that is not etcd://.
+ * now, SVCCTL_E_INVALID for a key on no lease (not written by this
+ * library), -EINVAL for a path that is not etcd://.
  */
 SVCCTL_API int svcctl_etcd_evict(const char *path, const struct svcctl_opts *opts, int64_t token);
 

@@ -1,0 +1,47 @@
+#!/bin/sh
+# nginx driven by svcctl: foreground (daemon off) and self-daemonizing
+# (--wait-pidfile); reload is HUP, the config test "nginx -t".
+# Usage: test_nginx.sh SVCCTL
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/conf.sh"
+SRV=/usr/sbin/nginx
+real_init 0 "$SRV"
+# nginx retries a failed bind() 5 times, 500 ms apart, before it gives up
+TAKEN_UPTIME=4s
+SRV_WORKERS=1
+. "$(dirname "$0")/scenarios.sh"
+
+srv_config() {
+	echo "$D/nginx.conf"
+}
+
+# nginx writes its "pid" file even with "daemon off": in the foreground it
+# must not be svcctl's pidfile (nginx would write it first: start fails).
+srv_pidfile() {
+	case $MODE in
+	daemon) echo "$D/nginx.pid" ;;
+	*) echo "$D/svc.pid" ;;
+	esac
+}
+
+srv_setup() {
+	case $MODE in
+	daemon) nginx_conf "$D" "$PORT" "$1" on "$D/nginx.pid" ;;
+	*) nginx_conf "$D" "$PORT" "$1" off "$D/nginx-own.pid" ;;
+	esac
+}
+
+srv_cmd() {
+	echo "$SRV -p $D/ -c $D/nginx.conf -e $D/error.log"
+}
+
+srv_check() {
+	echo "$SRV -t -p $D/ -c $D/nginx.conf -e $D/error.log"
+}
+
+srv_reload() {
+	echo HUP
+}
+
+real_run fg daemon
+echo "all checks passed"
