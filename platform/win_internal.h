@@ -1,4 +1,4 @@
-/* Helpers shared by the Windows platform files; never used outside platform/. */
+/* Windows helpers of platform/, used by the platform files and svcctl's *_win.c. */
 #ifndef SVCCTL_PLATFORM_WIN_INTERNAL_H
 #define SVCCTL_PLATFORM_WIN_INTERNAL_H
 
@@ -46,5 +46,8 @@ int svcctl__win_write_all(HANDLE h, const char *data, size_t len);
 
 /* A FILETIME as a 64-bit count of 100 ns ticks since 1601. */
 uint64_t svcctl__win_ticks(FILETIME ft);
+
+/* The creation time of an open process in FILETIME ticks, as start= records it. */
+void svcctl__win_handle_start(HANDLE h, uint64_t *start);
 
 #endif /* SVCCTL_PLATFORM_WIN_INTERNAL_H */

@@ -70,6 +70,8 @@ int svcctl__win_error(DWORD e)
 		return -EBADF;
 	case ERROR_NO_UNICODE_TRANSLATION:
 		return -EILSEQ;
+	case ERROR_BAD_EXE_FORMAT:
+		return -ENOEXEC;
 	case ERROR_NOT_SUPPORTED:
 	case ERROR_CALL_NOT_IMPLEMENTED:
 	case ERROR_INVALID_FUNCTION:

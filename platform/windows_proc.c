@@ -23,7 +23,7 @@ int64_t svcctl__pid_max(void)
 }
 
 /* The creation time of an open process, in 100 ns ticks since 1601. */
-static void proc_start(HANDLE h, uint64_t *start)
+void svcctl__win_handle_start(HANDLE h, uint64_t *start)
 {
 	FILETIME created, exited, kernel, user;
 
@@ -47,7 +47,7 @@ static int proc_denied(DWORD pid, uint64_t *start)
 	if (GetExitCodeProcess(h, &code) && code != STILL_ACTIVE)
 		rc = SVCCTL__PROC_ZOMBIE;
 	else
-		proc_start(h, start);
+		svcctl__win_handle_start(h, start);
 	CloseHandle(h);
 	return rc;
 }
@@ -73,7 +73,7 @@ int svcctl__proc_check(int64_t pid, uint64_t *start)
 	/* signalled: it exited, and its object lives on while someone holds it */
 	switch (WaitForSingleObject(h, 0)) {
 	case WAIT_TIMEOUT:
-		proc_start(h, start);
+		svcctl__win_handle_start(h, start);
 		rc = SVCCTL__PROC_ALIVE;
 		break;
 	case WAIT_OBJECT_0:

@@ -2,14 +2,7 @@
 #ifndef SVCCTL_CLI_WIN_H
 #define SVCCTL_CLI_WIN_H
 
-#define WIN32_LEAN_AND_MEAN
-#include <windows.h>
-
-/* A Win32 error as a negative errno value, for svcctl_strerror(). */
-int win_error(DWORD e);
-
-/* UTF-8 to a new UTF-16 string, or NULL (errno set). */
-wchar_t *win_wide(const char *s);
+#include "win_internal.h"
 
 struct proc;
 

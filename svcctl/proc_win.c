@@ -18,9 +18,6 @@
 
 #include <tlhelp32.h>
 
-/* 100 ns ticks per second, the unit of FILETIME and of start= here. */
-#define TICKS_PER_S 10000000ULL
-
 /* The verbs that need fork, setsid, credentials or real signals. */
 static const char *const unix_only[] = {"start", "restart", "reload"};
 
@@ -32,62 +29,9 @@ int verb_available(const char *name)
 	return 1;
 }
 
-int win_error(DWORD e)
-{
-	switch (e) {
-	case ERROR_FILE_NOT_FOUND:
-	case ERROR_PATH_NOT_FOUND:
-	case ERROR_INVALID_DRIVE:
-		return -ENOENT;
-	case ERROR_ACCESS_DENIED:
-		return -EACCES;
-	case ERROR_ALREADY_EXISTS:
-	case ERROR_FILE_EXISTS:
-		return -EEXIST;
-	case ERROR_INVALID_PARAMETER:
-	case ERROR_INVALID_NAME:
-	case ERROR_NO_UNICODE_TRANSLATION:
-		return -EINVAL;
-	case ERROR_NOT_ENOUGH_MEMORY:
-	case ERROR_OUTOFMEMORY:
-		return -ENOMEM;
-	case ERROR_BAD_EXE_FORMAT:
-		return -ENOEXEC;
-	case ERROR_FILENAME_EXCED_RANGE:
-		return -ENAMETOOLONG;
-	default:
-		return -EIO;
-	}
-}
-
-wchar_t *win_wide(const char *s)
-{
-	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
-	wchar_t *w;
-
-	if (n <= 0) {
-		errno = EILSEQ;
-		return NULL;
-	}
-	w = malloc((size_t)n * sizeof(*w));
-	if (w != NULL)
-		MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n);
-	return w;
-}
-
 HANDLE proc_handle(const struct proc *p)
 {
 	return (HANDLE)(intptr_t)p->fd;
-}
-
-/* The creation time of an open process in FILETIME ticks, 0 unknown. */
-static uint64_t handle_start(HANDLE h)
-{
-	FILETIME created, exited, kernel, user;
-
-	if (!GetProcessTimes(h, &created, &exited, &kernel, &user))
-		return 0;
-	return ((uint64_t)created.dwHighDateTime << 32) | created.dwLowDateTime;
 }
 
 /* Our parent's pid from a process snapshot, or 0 when unknown. */
@@ -131,13 +75,14 @@ int proc_open(struct proc *p, int64_t pid)
 	h = OpenProcess(access, FALSE, (DWORD)pid);
 	if (h == NULL)
 		return GetLastError() == ERROR_INVALID_PARAMETER ? -ESRCH
-								 : win_error(GetLastError());
+								 : svcctl__win_last_error();
 	/* an exited process lives on while anyone holds a handle to it */
 	if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) {
 		CloseHandle(h);
 		return -ESRCH;
 	}
-	p->start = handle_start(h);
+	p->start = 0;
+	svcctl__win_handle_start(h, &p->start);
 	p->fd = (int)(intptr_t)h;
 	return 0;
 }
@@ -199,7 +144,7 @@ int proc_signal(const struct proc *p, int sig, int group)
 			return 0;
 		/* it exited meanwhile: terminating it is then denied */
 		return WaitForSingleObject(h, 0) == WAIT_OBJECT_0 ? -ESRCH
-								  : win_error(GetLastError());
+								  : svcctl__win_last_error();
 	case SIGTERM:
 	case SIGINT:
 	case SIGHUP:

@@ -16,6 +16,17 @@
 /* The foreground child: one per svcctl process. */
 static HANDLE child;
 
+/* UTF-8 to a new UTF-16 string, or NULL with errno set (EILSEQ, ENOMEM). */
+static wchar_t *wide(const char *s)
+{
+	wchar_t *w;
+	int rc = svcctl__win_wide(s, "", &w);
+
+	if (rc < 0)
+		errno = -rc;
+	return rc < 0 ? NULL : w;
+}
+
 /* Append one argument to buf, quoted so CommandLineToArgvW gives it back. */
 static size_t quote_arg(char *buf, size_t at, const char *arg)
 {
@@ -64,7 +75,7 @@ static wchar_t *command_line(char **argv)
 		at = quote_arg(buf, at, *a);
 	}
 	buf[at] = '\0';
-	w = win_wide(buf);
+	w = wide(buf);
 	free(buf);
 	return w;
 }
@@ -82,7 +93,7 @@ static int create(const struct cli *c, PROCESS_INFORMATION *pi)
 	wchar_t *cmd = command_line(c->argv), *dir = NULL;
 	int rc = 0;
 
-	if (cmd == NULL || (c->chdir && (dir = win_wide(c->chdir)) == NULL)) {
+	if (cmd == NULL || (c->chdir && (dir = wide(c->chdir)) == NULL)) {
 		fail("%s: cannot convert the command line: %s", c->argv[0], strerror(errno));
 		free(cmd);
 		return EXIT_USAGE;
@@ -90,7 +101,7 @@ static int create(const struct cli *c, PROCESS_INFORMATION *pi)
 	if (!CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED, NULL, dir, &si, pi)) {
 		DWORD e = GetLastError();
 
-		fail("%s: cannot execute: %s", c->argv[0], svcctl_strerror(win_error(e)));
+		fail("%s: cannot execute: %s", c->argv[0], svcctl_strerror(svcctl__win_error(e)));
 		rc = e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ||
 			     e == ERROR_BAD_EXE_FORMAT
 			 ? EXIT_NOT_INSTALLED
