@@ -12,26 +12,6 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-int svcctl__parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (len == 0 || len > 20)
-		return SVCCTL_E_INVALID;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
-
-		if (d > 9)
-			return SVCCTL_E_INVALID;
-		/* overflow of v * 10 + d, or past max */
-		if (v > (max - d) / 10)
-			return SVCCTL_E_INVALID;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Trim blanks at both ends of [*s, *s + *len). */
 static void trim(const char **s, size_t *len)
 {
@@ -86,11 +66,14 @@ static int parse_pair(const char *line, size_t len, struct svcctl_pidinfo *out)
 	if (klen == 5 && memcmp(line, "pidns", 5) == 0)
 		return copy_field(out->pidns, sizeof(out->pidns), v, vlen);
 	if (klen == 5 && memcmp(line, "start", 5) == 0)
-		return svcctl__parse_u64(v, vlen, UINT64_MAX, &out->start);
+		return svcctl__parse_u64(v, vlen, UINT64_MAX, &out->start) < 0 ? SVCCTL_E_INVALID
+									       : 0;
 	if (klen == 3 && memcmp(line, "sid", 3) == 0)
 		return parse_sid(v, vlen, &out->sid);
 	if (klen == 9 && memcmp(line, "sid_start", 9) == 0)
-		return svcctl__parse_u64(v, vlen, UINT64_MAX, &out->sid_start);
+		return svcctl__parse_u64(v, vlen, UINT64_MAX, &out->sid_start) < 0
+			   ? SVCCTL_E_INVALID
+			   : 0;
 	return 0;
 }
 

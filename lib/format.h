@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "platform.h"
 #include "svcctl/pidfile.h"
 
 /* Most bytes a pidfile may have; a larger one is invalid content. */
@@ -26,8 +27,5 @@ int svcctl__parse(const char *buf, size_t len, int64_t pid_max, struct svcctl_pi
  * it does not fit.
  */
 int svcctl__format(const struct svcctl_pidinfo *in, char *buf, size_t size);
-
-/* Parse an unsigned decimal of len bytes, digits only, at most max. */
-int svcctl__parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 
 #endif /* SVCCTL_FORMAT_H */

@@ -82,6 +82,12 @@ int svcctl__pid_ns(char *buf, size_t size);
 int64_t svcctl__now_ms(void);
 int64_t svcctl__mono_ms(void);
 
+/*
+ * An unsigned decimal of len bytes, digits only, at most max (digits.c,
+ * pure): 0, -EINVAL for anything but 1 to 20 digits, -ERANGE past max.
+ */
+int svcctl__parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
+
 /* Seconds a process started at start (as start= records it) has run; -1 unknown. */
 int64_t svcctl__proc_uptime(uint64_t start);
 

@@ -3,6 +3,7 @@
  * No I/O and no global state: every function maps bytes to values.
  */
 #include "parse.h"
+#include "platform.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -29,19 +30,15 @@ static const struct {
 /* Digits only, no sign, value at most max; rejects empty and overflow. */
 static int parse_digits(const char *s, size_t len, int64_t max, int64_t *out)
 {
-	int64_t v = 0;
+	uint64_t v = 0;
+	int rc;
 
-	if (len == 0 || len > 19)
+	/* 19 digits hold any int64_t: a longer string is no number of ours */
+	if (len > 19)
 		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		if (v > (max - (s[i] - '0')) / 10)
-			return -ERANGE;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
+	rc = svcctl__parse_u64(s, len, (uint64_t)max, &v);
+	*out = rc == 0 ? (int64_t)v : 0;
+	return rc;
 }
 
 /* Decimal integer in [min, max], one optional leading minus. */
