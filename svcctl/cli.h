@@ -161,11 +161,18 @@ int cmd_run(struct cli *c);
 /* Is the verb available on this OS?  (Windows: not start, restart, reload.) */
 int verb_available(const char *name);
 
-/* Lock and judge for start/run: 0 go on, -1 already running, else an exit code. */
-int start_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl_lock **lk);
+/* How start_lock() and hold_and_run() treat a lock another process holds. */
+enum hold_mode {
+	HOLD_RUN,  /* run: wait for it up to the timeout; busy is a failure */
+	HOLD_START /* start: a running server is success, nothing to do */
+};
 
-/* Hold the lock and pidfile while c->argv runs as our child; its exit code. */
-int hold_and_run(const struct cli *c, int64_t timeout_ms);
+/* hold.c: lock and judge: 0 go on, -1 already running, else an exit code. */
+int start_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mode,
+	       struct svcctl_lock **lk);
+
+/* hold.c: hold the lock and pidfile while c->argv runs as our child; its exit code. */
+int hold_and_run(const struct cli *c, int64_t timeout_ms, enum hold_mode mode);
 
 /* What the gate callback publish_child() publishes with. */
 struct publication {
@@ -173,7 +180,7 @@ struct publication {
 	struct svcctl_lock *lk;
 };
 
-/* cmd_run.c: record pid (arg: a struct publication) on the lock; 0 or an exit code. */
+/* hold.c: record pid (arg: a struct publication) on the lock; 0 or an exit code. */
 int publish_child(void *arg, int64_t pid);
 
 /* etcd_cli.c: run the verb in etcd mode when its target is etcd://; -1 when it is not. */

@@ -28,123 +28,6 @@ static void show_tail(const struct cli *c)
 			strchr(lines[i % 5], '\n') ? "" : "\n");
 }
 
-/* Is the server already running (so a start has nothing to do)? */
-static int running_now(const struct cli *c)
-{
-	struct svcctl_pidinfo in;
-
-	memset(&in, 0, sizeof(in));
-	if (svcctl_pidfile_state(c->path, &c->opts, &in) != SVCCTL_RUNNING)
-		return 0;
-	say(c, "%s: already running (pid %lld)", c->path, (long long)in.pid);
-	return 1;
-}
-
-/*
- * What a dead server left in its recorded session is stopped before a
- * start takes over; its stale record goes with it.  0, or an exit code.
- */
-static int take_leftovers(const struct cli *c)
-{
-	struct procset set;
-	int rc;
-
-	if (!session_record(c, c->path, &set))
-		return 0;
-	rc = leftovers_stop(c, &set);
-	if (rc == 0)
-		session_forget(c->path);
-	return rc;
-}
-
-/*
- * Take <pidfile>.lock, waiting up to timeout_ms.  For start (probe set),
- * a lock held while the pidfile names a live server means "running":
- * servers hold their own lock, and concurrent starters publish first.
- */
-static int take_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl_lock **lk)
-{
-	int64_t deadline = svcctl__mono_ms() + timeout_ms;
-	struct svcctl_opts o = c->opts;
-	struct svcctl_pidinfo in;
-	int rc, cleared = 0;
-
-	/* RUNDIR (or -p's directory) is created 0755, never under a symlink */
-	o.flags |= SVCCTL_F_MKDIRS;
-	o.expire_ms = c->expire_ms;
-	for (;;) {
-		memset(&in, 0, sizeof(in));
-		o.timeout_ms = probe ? 100 : timeout_ms;
-		rc = svcctl_pidfile_lock(c->path, &o, lk, &in);
-		if (rc != SVCCTL_E_BUSY && rc != SVCCTL_E_TIMEOUT)
-			break;
-		if (probe && running_now(c))
-			return -1;
-		/* a dead server's leftovers hold the lock they inherited */
-		if (probe && !cleared && in.state == SVCCTL_DEAD_LOCKED) {
-			cleared = 1;
-			rc = take_leftovers(c);
-			if (rc != 0)
-				return rc;
-			continue;
-		}
-		if (!probe || svcctl__mono_ms() >= deadline) {
-			fail("%s: locked by %s%lld: %s", c->path,
-			     in.pid ? "pid " : "an unknown process", (long long)in.pid,
-			     svcctl_strerror(rc));
-			return EXIT_FAIL;
-		}
-	}
-	if (rc == SVCCTL_E_EXPIRED)
-		return take_expired(c, &in, lk);
-	if (rc < 0) {
-		fail("%s: cannot lock: %s", c->path, svcctl_strerror(rc));
-		return exit_for(rc);
-	}
-	return 0;
-}
-
-/* Take the lock and judge; 0 to go on with *lk, else an exit code. */
-int start_lock(const struct cli *c, int64_t timeout_ms, int probe, struct svcctl_lock **lk)
-{
-	struct svcctl_pidinfo in;
-	int rc;
-
-	rc = take_lock(c, timeout_ms, probe, lk);
-	if (rc != 0)
-		return rc;
-	memset(&in, 0, sizeof(in));
-	rc = svcctl_lock_judge(*lk, &c->opts, &in);
-	if (is_expired(c, rc, &in)) {
-		/* stopping re-checks under the lock: let go of it meanwhile */
-		svcctl_lock_release(*lk);
-		*lk = NULL;
-		rc = take_expired(c, &in, lk);
-		if (rc != 0)
-			return rc;
-		rc = svcctl_lock_judge(*lk, &c->opts, &in);
-	}
-	if (rc == SVCCTL_ABSENT || rc == SVCCTL_STALE) {
-		rc = take_leftovers(c);
-		if (rc == 0)
-			return 0;
-		svcctl_lock_close(*lk);
-		*lk = NULL;
-		return rc;
-	}
-	if (rc == SVCCTL_RUNNING)
-		say(c, "%s: already running (pid %lld)", c->path, (long long)in.pid);
-	else if (rc == SVCCTL_REMOTE)
-		fail("%s: held by pid %lld on host %s", c->path, (long long)in.pid, in.host);
-	else
-		fail("%s: %s", c->path, rc < 0 ? svcctl_strerror(rc) : svcctl_state_name(rc));
-	svcctl_lock_close(*lk);
-	*lk = NULL;
-	if (rc == SVCCTL_RUNNING)
-		return -1;
-	return rc == SVCCTL_REMOTE ? EXIT_FAIL : exit_for(rc);
-}
-
 /* The server's STATUS= and ERRNO= as one message line into sp->status. */
 static void status_line(struct spawn *sp)
 {
@@ -241,8 +124,8 @@ int cmd_start(struct cli *c)
 	int rc;
 
 	if (c->foreground)
-		return hold_and_run(c, c->ready_timeout_ms + LOCK_SLACK_MS);
-	rc = start_lock(c, c->ready_timeout_ms + LOCK_SLACK_MS, 1, &lk);
+		return hold_and_run(c, c->ready_timeout_ms + LOCK_SLACK_MS, HOLD_START);
+	rc = start_lock(c, c->ready_timeout_ms + LOCK_SLACK_MS, HOLD_START, &lk);
 	if (rc != 0)
 		return rc < 0 ? EXIT_OK : rc;
 	memset(&old, 0, sizeof(old));

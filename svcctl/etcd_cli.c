@@ -276,7 +276,7 @@ int etcd_dispatch(struct cli *c)
 		return EXIT_USAGE;
 	}
 	if (c->cmd->run == cmd_run)
-		return etcd_run(c, c->wait_ms);
+		return etcd_run(c, c->wait_ms, HOLD_RUN);
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (table[i].verb == c->cmd->run)
 			return table[i].etcd(c);

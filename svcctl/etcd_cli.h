@@ -26,7 +26,7 @@ int etcd_acquire(const struct cli *c, int64_t timeout_ms, struct svcctl_lock **l
 int etcd_hold_child(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp, int group);
 
 /* run and start --foreground in etcd mode. */
-int etcd_run(struct cli *c, int64_t timeout_ms);
+int etcd_run(struct cli *c, int64_t timeout_ms, enum hold_mode mode);
 
 /* start in etcd mode: a holder process keeps the key while its server runs. */
 int etcd_start(struct cli *c);

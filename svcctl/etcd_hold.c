@@ -148,7 +148,7 @@ static int release(const struct cli *c, struct svcctl_lock *lk, int rc)
 }
 
 /* run (and start --foreground) in etcd mode: hold the key while COMMAND runs. */
-int etcd_run(struct cli *c, int64_t timeout_ms)
+int etcd_run(struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 {
 	struct svcctl_lock *lk;
 	struct publication pub;
@@ -157,7 +157,7 @@ int etcd_run(struct cli *c, int64_t timeout_ms)
 
 	rc = etcd_acquire(c, timeout_ms, &lk);
 	if (rc != 0)
-		return rc < 0 ? (c->cmd->run == cmd_run ? EXIT_RUN_BUSY : EXIT_OK) : rc;
+		return rc < 0 ? (mode == HOLD_RUN ? EXIT_RUN_BUSY : EXIT_OK) : rc;
 	rc = export_lock(c, lk);
 	c->pdeath_parent = (int64_t)getpid();
 	pub.c = c;
@@ -286,7 +286,7 @@ int etcd_start(struct cli *c)
 	pid_t pid;
 
 	if (c->foreground)
-		return etcd_run(c, 0);
+		return etcd_run(c, 0, HOLD_START);
 	if (etcd_running(c))
 		return EXIT_OK;
 	if (pipe2(fds, O_CLOEXEC) < 0) {
