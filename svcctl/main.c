@@ -144,10 +144,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
-		if (!verb_available(argv[1])) {
-			fail("%s: not available on this system (Unix only)", argv[1]);
-			return EXIT_USAGE;
-		}
+		/* a verb this system lacks refuses before its options are read */
+		if (!verb_available(argv[1]))
+			return commands[i].run(NULL);
 		rc = cli_parse(&commands[i], argc - 1, argv + 1, &c);
 		if (rc < 0)
 			rc = etcd_dispatch(&c);

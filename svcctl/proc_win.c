@@ -18,17 +18,6 @@
 
 #include <tlhelp32.h>
 
-/* The verbs that need fork, setsid, credentials or real signals. */
-static const char *const unix_only[] = {"start", "restart", "reload"};
-
-int verb_available(const char *name)
-{
-	for (size_t i = 0; i < sizeof(unix_only) / sizeof(unix_only[0]); i++)
-		if (strcmp(name, unix_only[i]) == 0)
-			return 0;
-	return 1;
-}
-
 HANDLE proc_handle(const struct proc *p)
 {
 	return (HANDLE)(intptr_t)p->fd;

@@ -3,7 +3,7 @@
  * created suspended so its pid is published before it runs a single
  * instruction, then resumed and waited on through its process handle.
  * Detached servers (start) need setsid, credentials and readiness
- * channels: those verbs are Unix-only here (verb_available).
+ * channels: those verbs refuse here (unix_only_win.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -155,48 +155,4 @@ int spawn_wait(struct spawn *sp)
 	sp->exited = 1;
 	sp->wstatus = (int)code;
 	return (int)code;
-}
-
-/* ---- start: Unix-only, refused before dispatch ---- */
-
-/* Reached only if start were allowed: say so and refuse. */
-int spawn_server(const struct cli *c, int lock_fd, struct spawn *sp)
-{
-	(void)c;
-	(void)lock_fd;
-	memset(sp, 0, sizeof(*sp));
-	sp->ready_fd = sp->child_fd = -1;
-	fail("start: detached servers are Unix-only");
-	return EXIT_USAGE;
-}
-
-int ready_setup(const struct cli *c, int64_t uid, int64_t gid, struct spawn *sp)
-{
-	(void)c;
-	(void)uid;
-	(void)gid;
-	(void)sp;
-	return 0;
-}
-
-int ready_child_fd(const struct spawn *sp)
-{
-	return sp->child_fd;
-}
-
-int spawn_wait_ready(const struct cli *c, struct spawn *sp)
-{
-	(void)c;
-	(void)sp;
-	return EXIT_USAGE;
-}
-
-void spawn_abort(struct spawn *sp)
-{
-	(void)sp;
-}
-
-void spawn_free(struct spawn *sp)
-{
-	(void)sp;
 }
