@@ -75,15 +75,15 @@ int etcd_get_i64(struct json_object *o, const char *field, int64_t *v)
 	int neg;
 
 	*v = 0;
-	if (o == NULL || !json_object_object_get_ex(o, field, &f))
+	if (o == NULL || !sym_json_object_object_get_ex(o, field, &f))
 		return 0;
-	if (json_object_is_type(f, json_type_int)) {
-		*v = json_object_get_int64(f);
+	if (sym_json_object_is_type(f, json_type_int)) {
+		*v = sym_json_object_get_int64(f);
 		return 0;
 	}
-	if (!json_object_is_type(f, json_type_string))
+	if (!sym_json_object_is_type(f, json_type_string))
 		return -EPROTO;
-	s = json_object_get_string(f);
+	s = sym_json_object_get_string(f);
 	neg = s[0] == '-';
 	if (svcctl_parse_u64(s + neg, strlen(s + neg), (uint64_t)INT64_MAX, &u) < 0)
 		return -EPROTO;
@@ -154,16 +154,17 @@ int etcd_body_watch(char *buf, size_t n, const char *key, int64_t start_rev)
 
 int etcd_body_auth(char *buf, size_t n, const char *user, const char *password)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = sym_json_object_new_object();
 	int rc;
 
 	if (o == NULL)
 		return -ENOMEM;
-	json_object_object_add(o, "name", json_object_new_string(user));
-	json_object_object_add(o, "password", json_object_new_string(password));
-	rc = fit(snprintf(buf, n, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)),
-		 n);
-	json_object_put(o);
+	sym_json_object_object_add(o, "name", sym_json_object_new_string(user));
+	sym_json_object_object_add(o, "password", sym_json_object_new_string(password));
+	rc = fit(
+	    snprintf(buf, n, "%s", sym_json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)),
+	    n);
+	sym_json_object_put(o);
 	return rc;
 }
 
@@ -222,16 +223,16 @@ int etcd_answer_error(struct json_object *o)
 	int64_t grpc = 0;
 	const char *text = "";
 
-	if (o == NULL || !json_object_object_get_ex(o, "error", &e))
+	if (o == NULL || !sym_json_object_object_get_ex(o, "error", &e))
 		return 0;
-	if (json_object_is_type(e, json_type_object)) {
+	if (sym_json_object_is_type(e, json_type_object)) {
 		/* a streamed answer: {"error": {"grpc_code": N, "message": "..."}} */
 		etcd_get_i64(e, "grpc_code", &grpc);
-		if (json_object_object_get_ex(e, "message", &m))
-			text = json_object_get_string(m);
+		if (sym_json_object_object_get_ex(e, "message", &m))
+			text = sym_json_object_get_string(m);
 	} else {
 		etcd_get_i64(o, "code", &grpc);
-		text = json_object_get_string(e);
+		text = sym_json_object_get_string(e);
 	}
 	return error_code(grpc, text ? text : "");
 }
@@ -242,8 +243,8 @@ static int get_b64(struct json_object *o, const char *field, char *out, size_t c
 	struct json_object *f;
 	int n = 0;
 
-	if (json_object_object_get_ex(o, field, &f)) {
-		n = etcd_b64_decode(json_object_get_string(f), out, cap - 1);
+	if (sym_json_object_object_get_ex(o, field, &f)) {
+		n = etcd_b64_decode(sym_json_object_get_string(f), out, cap - 1);
 		if (n < 0)
 			return -EPROTO;
 	}
@@ -269,10 +270,11 @@ int etcd_range_kv(struct json_object *range, size_t i, struct etcd_kv *kv)
 {
 	struct json_object *kvs;
 
-	if (!json_object_object_get_ex(range, "kvs", &kvs) ||
-	    !json_object_is_type(kvs, json_type_array) || json_object_array_length(kvs) <= i)
+	if (!sym_json_object_object_get_ex(range, "kvs", &kvs) ||
+	    !sym_json_object_is_type(kvs, json_type_array) ||
+	    sym_json_object_array_length(kvs) <= i)
 		return 0;
-	return etcd_parse_kv(json_object_array_get_idx(kvs, i), kv) < 0 ? -EPROTO : 1;
+	return etcd_parse_kv(sym_json_object_array_get_idx(kvs, i), kv) < 0 ? -EPROTO : 1;
 }
 
 int etcd_parse_txn(struct json_object *o, int *ok, int64_t *rev, struct etcd_kv *kv, int *have_kv)
@@ -282,16 +284,17 @@ int etcd_parse_txn(struct json_object *o, int *ok, int64_t *rev, struct etcd_kv 
 	*ok = 0;
 	*have_kv = 0;
 	/* the gateway leaves out false and zero fields */
-	if (json_object_object_get_ex(o, "succeeded", &f))
-		*ok = json_object_get_boolean(f);
-	json_object_object_get_ex(o, "header", &hdr);
+	if (sym_json_object_object_get_ex(o, "succeeded", &f))
+		*ok = sym_json_object_get_boolean(f);
+	sym_json_object_object_get_ex(o, "header", &hdr);
 	if (etcd_get_i64(hdr, "revision", rev) < 0 || *rev <= 0)
 		return -EPROTO;
-	if (*ok || !json_object_object_get_ex(o, "responses", &resp) ||
-	    !json_object_is_type(resp, json_type_array) || json_object_array_length(resp) == 0)
+	if (*ok || !sym_json_object_object_get_ex(o, "responses", &resp) ||
+	    !sym_json_object_is_type(resp, json_type_array) ||
+	    sym_json_object_array_length(resp) == 0)
 		return 0;
-	if (!json_object_object_get_ex(json_object_array_get_idx(resp, 0), "response_range",
-				       &range))
+	if (!sym_json_object_object_get_ex(sym_json_object_array_get_idx(resp, 0), "response_range",
+					   &range))
 		return -EPROTO;
 	*have_kv = etcd_range_kv(range, 0, kv);
 	return *have_kv < 0 ? *have_kv : 0;
@@ -301,7 +304,7 @@ struct json_object *etcd_result(struct json_object *o)
 {
 	struct json_object *r;
 
-	return json_object_object_get_ex(o, "result", &r) ? r : o;
+	return sym_json_object_object_get_ex(o, "result", &r) ? r : o;
 }
 
 int etcd_watch_event(struct json_object *o)
@@ -314,17 +317,17 @@ int etcd_watch_event(struct json_object *o)
 		return rc;
 	etcd_get_i64(r, "compact_revision", &compact);
 	if (compact > 0 ||
-	    (json_object_object_get_ex(r, "canceled", &f) && json_object_get_boolean(f)))
+	    (sym_json_object_object_get_ex(r, "canceled", &f) && sym_json_object_get_boolean(f)))
 		return 1;
-	if (!json_object_object_get_ex(r, "events", &events) ||
-	    !json_object_is_type(events, json_type_array))
+	if (!sym_json_object_object_get_ex(r, "events", &events) ||
+	    !sym_json_object_is_type(events, json_type_array))
 		return 0;
 	/* the NOPUT filter leaves deletes only; a put (type left out) is ignored */
-	for (size_t i = 0; i < json_object_array_length(events); i++) {
-		struct json_object *ev = json_object_array_get_idx(events, i), *t;
+	for (size_t i = 0; i < sym_json_object_array_length(events); i++) {
+		struct json_object *ev = sym_json_object_array_get_idx(events, i), *t;
 
-		if (json_object_object_get_ex(ev, "type", &t) &&
-		    strcmp(json_object_get_string(t), "DELETE") == 0)
+		if (sym_json_object_object_get_ex(ev, "type", &t) &&
+		    strcmp(sym_json_object_get_string(t), "DELETE") == 0)
 			return 1;
 	}
 	return 0;

@@ -60,7 +60,7 @@ int64_t etcd_lease_ttl(struct etcd_conn *c, int64_t lease)
 		return -1;
 	if (etcd_get_i64(o, "TTL", &ttl) < 0 || ttl < 0)
 		ttl = -1;
-	json_object_put(o);
+	sym_json_object_put(o);
 	return ttl < 0 ? -1 : ttl * 1000;
 }
 
@@ -76,7 +76,7 @@ int etcd_get(struct etcd_conn *c, const char *key, int64_t deadline, struct etcd
 	if (rc < 0)
 		return rc;
 	rc = etcd_range_kv(o, 0, kv);
-	json_object_put(o);
+	sym_json_object_put(o);
 	return rc;
 }
 
@@ -214,7 +214,7 @@ int svcctl_etcd_list(const char *path, const struct svcctl_opts *opts, svcctl_li
 		rc = etcd_call(&c, "/v3/kv/range", body, etcd_conn_deadline(&c), &o);
 	if (rc >= 0)
 		rc = walk(&c, o, fn, arg);
-	json_object_put(o);
+	sym_json_object_put(o);
 	etcd_conn_close(&c);
 	return rc;
 }
