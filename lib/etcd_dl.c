@@ -15,34 +15,10 @@
 
 #include "svcctl/pidfile.h"
 
-/* Definitions of the pointers etcd_dl.h declares. */
-#define ETCD_DLDEF(name) __typeof__(name) *sym_##name
-
-ETCD_DLDEF(curl_global_init);
-ETCD_DLDEF(curl_easy_init);
-ETCD_DLDEF(curl_easy_reset);
-ETCD_DLDEF(curl_easy_setopt);
-ETCD_DLDEF(curl_easy_perform);
-ETCD_DLDEF(curl_easy_cleanup);
-ETCD_DLDEF(curl_slist_append);
-ETCD_DLDEF(curl_slist_free_all);
-
-ETCD_DLDEF(json_tokener_new);
-ETCD_DLDEF(json_tokener_parse_ex);
-ETCD_DLDEF(json_tokener_free);
-ETCD_DLDEF(json_object_new_object);
-ETCD_DLDEF(json_object_new_string);
-ETCD_DLDEF(json_object_object_add);
-ETCD_DLDEF(json_object_object_get_ex);
-ETCD_DLDEF(json_object_array_length);
-ETCD_DLDEF(json_object_array_get_idx);
-ETCD_DLDEF(json_object_is_type);
-ETCD_DLDEF(json_object_get);
-ETCD_DLDEF(json_object_get_string);
-ETCD_DLDEF(json_object_get_boolean);
-ETCD_DLDEF(json_object_get_int64);
-ETCD_DLDEF(json_object_put);
-ETCD_DLDEF(json_object_to_json_string_ext);
+/* The pointers etcd_dl.h declares. */
+#define DEFINE(name) __typeof__(name) *sym_##name;
+ETCD_DL_CURL(DEFINE)
+ETCD_DL_JSONC(DEFINE)
 
 /* One pointer to fill and the name to look up for it. */
 struct dlsym_arg {
@@ -50,34 +26,11 @@ struct dlsym_arg {
 	const char *name;
 };
 
-/* One row of a table below: the pointer of name, and name. */
-#define ARG(name) (void **)&sym_##name, #name
+/* One row of the tables: the pointer of name, and name. */
+#define ARG(name) {(void **)&sym_##name, #name},
 
-static const struct dlsym_arg curl_syms[] = {
-    {ARG(curl_global_init)},  {ARG(curl_easy_init)},      {ARG(curl_easy_reset)},
-    {ARG(curl_easy_setopt)},  {ARG(curl_easy_perform)},   {ARG(curl_easy_cleanup)},
-    {ARG(curl_slist_append)}, {ARG(curl_slist_free_all)}, {NULL, NULL},
-};
-
-static const struct dlsym_arg json_syms[] = {
-    {ARG(json_tokener_new)},
-    {ARG(json_tokener_parse_ex)},
-    {ARG(json_tokener_free)},
-    {ARG(json_object_new_object)},
-    {ARG(json_object_new_string)},
-    {ARG(json_object_object_add)},
-    {ARG(json_object_object_get_ex)},
-    {ARG(json_object_array_length)},
-    {ARG(json_object_array_get_idx)},
-    {ARG(json_object_is_type)},
-    {ARG(json_object_get)},
-    {ARG(json_object_get_string)},
-    {ARG(json_object_get_boolean)},
-    {ARG(json_object_get_int64)},
-    {ARG(json_object_put)},
-    {ARG(json_object_to_json_string_ext)},
-    {NULL, NULL},
-};
+static const struct dlsym_arg curl_syms[] = {ETCD_DL_CURL(ARG){NULL, NULL}};
+static const struct dlsym_arg json_syms[] = {ETCD_DL_JSONC(ARG){NULL, NULL}};
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 /* etcd_dl_load()'s result, written once under load_once. */

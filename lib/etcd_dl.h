@@ -14,34 +14,40 @@
 #define ETCD_DL_LIBCURL "libcurl.so.4"
 #define ETCD_DL_LIBJSONC "libjson-c.so.5"
 
-/* The pointer to NAME, typed as NAME is declared. */
-#define ETCD_DLSYM(name) extern __typeof__(name) *sym_##name
+/* The functions the etcd code calls, one X(NAME) each, per library. */
+/* clang-format off */
+#define ETCD_DL_CURL(X)        \
+	X(curl_global_init)    \
+	X(curl_easy_init)      \
+	X(curl_easy_reset)     \
+	X(curl_easy_setopt)    \
+	X(curl_easy_perform)   \
+	X(curl_easy_cleanup)   \
+	X(curl_slist_append)   \
+	X(curl_slist_free_all)
+#define ETCD_DL_JSONC(X)                  \
+	X(json_tokener_new)               \
+	X(json_tokener_parse_ex)          \
+	X(json_tokener_free)              \
+	X(json_object_new_object)         \
+	X(json_object_new_string)         \
+	X(json_object_object_add)         \
+	X(json_object_object_get_ex)      \
+	X(json_object_array_length)       \
+	X(json_object_array_get_idx)      \
+	X(json_object_is_type)            \
+	X(json_object_get)                \
+	X(json_object_get_string)         \
+	X(json_object_get_boolean)        \
+	X(json_object_get_int64)          \
+	X(json_object_put)                \
+	X(json_object_to_json_string_ext)
+/* clang-format on */
 
-ETCD_DLSYM(curl_global_init);
-ETCD_DLSYM(curl_easy_init);
-ETCD_DLSYM(curl_easy_reset);
-ETCD_DLSYM(curl_easy_setopt);
-ETCD_DLSYM(curl_easy_perform);
-ETCD_DLSYM(curl_easy_cleanup);
-ETCD_DLSYM(curl_slist_append);
-ETCD_DLSYM(curl_slist_free_all);
-
-ETCD_DLSYM(json_tokener_new);
-ETCD_DLSYM(json_tokener_parse_ex);
-ETCD_DLSYM(json_tokener_free);
-ETCD_DLSYM(json_object_new_object);
-ETCD_DLSYM(json_object_new_string);
-ETCD_DLSYM(json_object_object_add);
-ETCD_DLSYM(json_object_object_get_ex);
-ETCD_DLSYM(json_object_array_length);
-ETCD_DLSYM(json_object_array_get_idx);
-ETCD_DLSYM(json_object_is_type);
-ETCD_DLSYM(json_object_get);
-ETCD_DLSYM(json_object_get_string);
-ETCD_DLSYM(json_object_get_boolean);
-ETCD_DLSYM(json_object_get_int64);
-ETCD_DLSYM(json_object_put);
-ETCD_DLSYM(json_object_to_json_string_ext);
+/* sym_NAME: the pointer to NAME, typed as NAME is declared. */
+#define ETCD_DL_DECLARE(name) extern __typeof__(name) *sym_##name;
+ETCD_DL_CURL(ETCD_DL_DECLARE)
+ETCD_DL_JSONC(ETCD_DL_DECLARE)
 
 /*
  * Open both libraries and resolve every sym_ pointer, then set libcurl
