@@ -1,24 +1,15 @@
 /* Connections to an etcd cluster: endpoints and credentials, from options or the environment. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
+#include "etcd_dl.h"
 
 #include "etcd_http.h"
 #include "platform.h"
 
 /* Longest password file read; only its first line counts. */
 #define PASSWORD_MAX 1024
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-/* libcurl's process-wide setup, done once before the first handle. */
-static void curl_setup(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 /* The option's value, else the environment variable's; NULL when neither is set. */
 static int pick(const char *opt, const char *env, char **out)
@@ -80,8 +71,11 @@ int svcctl__etcd_conn_open(struct etcd_conn *c, const char *url, int allow_empty
 		return rc;
 	c->request_ms =
 	    opts && opts->etcd_request_ms > 0 ? opts->etcd_request_ms : SVCCTL_ETCD_REQUEST_MS;
-	pthread_once(&curl_once, curl_setup);
-	c->curl = curl_easy_init();
+	/* libcurl and json-c are loaded here, on the first etcd:// call */
+	rc = svcctl__etcd_dl_load();
+	if (rc < 0)
+		return rc;
+	c->curl = svcctl__sym_curl_easy_init();
 	rc = c->curl ? credentials(c, opts) : -ENOMEM;
 	if (rc < 0)
 		svcctl__etcd_conn_close(c);
@@ -103,7 +97,7 @@ int svcctl__etcd_conn_dup(struct etcd_conn *dst, const struct etcd_conn *src)
 	int failed = 0;
 
 	*dst = *src;
-	dst->curl = curl_easy_init();
+	dst->curl = svcctl__sym_curl_easy_init();
 	dst->cacert = dup_or_null(src->cacert, &failed);
 	dst->cert = dup_or_null(src->cert, &failed);
 	dst->key = dup_or_null(src->key, &failed);
@@ -120,7 +114,7 @@ int svcctl__etcd_conn_dup(struct etcd_conn *dst, const struct etcd_conn *src)
 void svcctl__etcd_conn_close(struct etcd_conn *c)
 {
 	if (c->curl)
-		curl_easy_cleanup(c->curl);
+		svcctl__sym_curl_easy_cleanup(c->curl);
 	free(c->cacert);
 	free(c->cert);
 	free(c->key);

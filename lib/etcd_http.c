@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <curl/curl.h>
+#include "etcd_dl.h"
 
 #include "etcd_json.h"
 #include "platform.h"
@@ -41,13 +41,13 @@ static void deliver(struct xfer *x, const char *s, size_t len)
 		len--;
 	if (len == 0 || x->stop)
 		return;
-	tok = json_tokener_new();
+	tok = svcctl__sym_json_tokener_new();
 	if (tok == NULL) {
 		x->stop = -ENOMEM;
 		return;
 	}
-	o = json_tokener_parse_ex(tok, s, (int)len);
-	json_tokener_free(tok);
+	o = svcctl__sym_json_tokener_parse_ex(tok, s, (int)len);
+	svcctl__sym_json_tokener_free(tok);
 	if (o == NULL) {
 		x->stop = -EPROTO;
 		return;
@@ -56,7 +56,7 @@ static void deliver(struct xfer *x, const char *s, size_t len)
 	x->stop = svcctl__etcd_answer_error(o);
 	if (x->stop == 0)
 		x->stop = x->fn(o, x->arg);
-	json_object_put(o);
+	svcctl__sym_json_object_put(o);
 }
 
 /* Hand on every complete line, keeping the rest for the next bytes. */
@@ -114,13 +114,14 @@ static int curl_code(CURLcode rc)
 /* Headers of every request: JSON, no 100-continue, the auth token. */
 static struct curl_slist *headers(const struct etcd_conn *c)
 {
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	struct curl_slist *h =
+	    svcctl__sym_curl_slist_append(NULL, "Content-Type: application/json");
 	char auth[1024];
 
-	h = h ? curl_slist_append(h, "Expect:") : NULL;
+	h = h ? svcctl__sym_curl_slist_append(h, "Expect:") : NULL;
 	if (h && c->token) {
 		snprintf(auth, sizeof(auth), "Authorization: %s", c->token);
-		h = curl_slist_append(h, auth);
+		h = svcctl__sym_curl_slist_append(h, auth);
 	}
 	return h;
 }
@@ -150,28 +151,28 @@ static void setup(struct etcd_conn *c, int ep, const char *path, const char *bod
 
 	snprintf(url, sizeof(url), "%s://%s%s", c->url.tls ? "https" : "http", c->url.endpoint[ep],
 		 path);
-	curl_easy_reset(h);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, c->url.tls ? "https" : "http");
+	svcctl__sym_curl_easy_reset(h);
+	svcctl__sym_curl_easy_setopt(h, CURLOPT_URL, url);
+	svcctl__sym_curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	svcctl__sym_curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	svcctl__sym_curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	svcctl__sym_curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+	svcctl__sym_curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	svcctl__sym_curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	svcctl__sym_curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	svcctl__sym_curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+	svcctl__sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, c->url.tls ? "https" : "http");
 	if (c->cancel) {
-		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+		svcctl__sym_curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		svcctl__sym_curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		svcctl__sym_curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
 	}
 	if (c->cacert)
-		curl_easy_setopt(h, CURLOPT_CAINFO, c->cacert);
+		svcctl__sym_curl_easy_setopt(h, CURLOPT_CAINFO, c->cacert);
 	if (c->cert)
-		curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert);
+		svcctl__sym_curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert);
 	if (c->key)
-		curl_easy_setopt(h, CURLOPT_SSLKEY, c->key);
+		svcctl__sym_curl_easy_setopt(h, CURLOPT_SSLKEY, c->key);
 }
 
 /*
@@ -188,8 +189,8 @@ static int attempt(struct etcd_conn *c, int ep, const char *path, const char *bo
 	if (hdr == NULL)
 		return -ENOMEM;
 	setup(c, ep, path, body, timeout_ms, hdr, &x);
-	rc = curl_easy_perform(c->curl);
-	curl_slist_free_all(hdr);
+	rc = svcctl__sym_curl_easy_perform(c->curl);
+	svcctl__sym_curl_slist_free_all(hdr);
 	if (x.stop == 0 && x.len > 0)
 		deliver(&x, x.buf, x.len); /* the last object, without a newline */
 	free(x.buf);
@@ -206,7 +207,7 @@ static int keep_first(struct json_object *o, void *arg)
 	struct json_object **out = arg;
 
 	if (*out == NULL)
-		*out = json_object_get(o);
+		*out = svcctl__sym_json_object_get(o);
 	return 0;
 }
 
@@ -221,13 +222,13 @@ static int authenticate(struct etcd_conn *c, int ep, int64_t timeout_ms)
 	if (rc < 0)
 		return rc;
 	rc = attempt(c, ep, "/v3/auth/authenticate", body, timeout_ms, keep_first, &o);
-	if (rc == 0 && o && json_object_object_get_ex(o, "token", &t)) {
-		c->token = strdup(json_object_get_string(t));
+	if (rc == 0 && o && svcctl__sym_json_object_object_get_ex(o, "token", &t)) {
+		c->token = strdup(svcctl__sym_json_object_get_string(t));
 		rc = c->token ? 0 : -ENOMEM;
 	} else if (rc >= 0) {
 		rc = -EPROTO;
 	}
-	json_object_put(o);
+	svcctl__sym_json_object_put(o);
 	return rc;
 }
 
@@ -282,7 +283,7 @@ int svcctl__etcd_call(struct etcd_conn *c, const char *path, const char *body, i
 	*out = NULL;
 	rc = svcctl__etcd_stream(c, path, body, deadline, keep_first, out);
 	if (rc < 0) {
-		json_object_put(*out);
+		svcctl__sym_json_object_put(*out);
 		*out = NULL;
 		return rc;
 	}

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include <json-c/json.h>
+#include "etcd_dl.h"
 
 #include "etcd_url.h"
 #include "svcctl/pidfile.h"

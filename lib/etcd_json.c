@@ -75,15 +75,15 @@ int svcctl__etcd_get_i64(struct json_object *o, const char *field, int64_t *v)
 	int neg;
 
 	*v = 0;
-	if (o == NULL || !json_object_object_get_ex(o, field, &f))
+	if (o == NULL || !svcctl__sym_json_object_object_get_ex(o, field, &f))
 		return 0;
-	if (json_object_is_type(f, json_type_int)) {
-		*v = json_object_get_int64(f);
+	if (svcctl__sym_json_object_is_type(f, json_type_int)) {
+		*v = svcctl__sym_json_object_get_int64(f);
 		return 0;
 	}
-	if (!json_object_is_type(f, json_type_string))
+	if (!svcctl__sym_json_object_is_type(f, json_type_string))
 		return -EPROTO;
-	s = json_object_get_string(f);
+	s = svcctl__sym_json_object_get_string(f);
 	neg = s[0] == '-';
 	if (svcctl__parse_u64(s + neg, strlen(s + neg), (uint64_t)INT64_MAX, &u) < 0)
 		return -EPROTO;
@@ -154,16 +154,18 @@ int svcctl__etcd_body_watch(char *buf, size_t n, const char *key, int64_t start_
 
 int svcctl__etcd_body_auth(char *buf, size_t n, const char *user, const char *password)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = svcctl__sym_json_object_new_object();
 	int rc;
 
 	if (o == NULL)
 		return -ENOMEM;
-	json_object_object_add(o, "name", json_object_new_string(user));
-	json_object_object_add(o, "password", json_object_new_string(password));
-	rc = fit(snprintf(buf, n, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)),
+	svcctl__sym_json_object_object_add(o, "name", svcctl__sym_json_object_new_string(user));
+	svcctl__sym_json_object_object_add(o, "password",
+					   svcctl__sym_json_object_new_string(password));
+	rc = fit(snprintf(buf, n, "%s",
+			  svcctl__sym_json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)),
 		 n);
-	json_object_put(o);
+	svcctl__sym_json_object_put(o);
 	return rc;
 }
 
@@ -222,16 +224,16 @@ int svcctl__etcd_answer_error(struct json_object *o)
 	int64_t grpc = 0;
 	const char *text = "";
 
-	if (o == NULL || !json_object_object_get_ex(o, "error", &e))
+	if (o == NULL || !svcctl__sym_json_object_object_get_ex(o, "error", &e))
 		return 0;
-	if (json_object_is_type(e, json_type_object)) {
+	if (svcctl__sym_json_object_is_type(e, json_type_object)) {
 		/* a streamed answer: {"error": {"grpc_code": N, "message": "..."}} */
 		svcctl__etcd_get_i64(e, "grpc_code", &grpc);
-		if (json_object_object_get_ex(e, "message", &m))
-			text = json_object_get_string(m);
+		if (svcctl__sym_json_object_object_get_ex(e, "message", &m))
+			text = svcctl__sym_json_object_get_string(m);
 	} else {
 		svcctl__etcd_get_i64(o, "code", &grpc);
-		text = json_object_get_string(e);
+		text = svcctl__sym_json_object_get_string(e);
 	}
 	return error_code(grpc, text ? text : "");
 }
@@ -242,8 +244,8 @@ static int get_b64(struct json_object *o, const char *field, char *out, size_t c
 	struct json_object *f;
 	int n = 0;
 
-	if (json_object_object_get_ex(o, field, &f)) {
-		n = svcctl__etcd_b64_decode(json_object_get_string(f), out, cap - 1);
+	if (svcctl__sym_json_object_object_get_ex(o, field, &f)) {
+		n = svcctl__etcd_b64_decode(svcctl__sym_json_object_get_string(f), out, cap - 1);
 		if (n < 0)
 			return -EPROTO;
 	}
@@ -269,10 +271,13 @@ int svcctl__etcd_range_kv(struct json_object *range, size_t i, struct etcd_kv *k
 {
 	struct json_object *kvs;
 
-	if (!json_object_object_get_ex(range, "kvs", &kvs) ||
-	    !json_object_is_type(kvs, json_type_array) || json_object_array_length(kvs) <= i)
+	if (!svcctl__sym_json_object_object_get_ex(range, "kvs", &kvs) ||
+	    !svcctl__sym_json_object_is_type(kvs, json_type_array) ||
+	    svcctl__sym_json_object_array_length(kvs) <= i)
 		return 0;
-	return svcctl__etcd_parse_kv(json_object_array_get_idx(kvs, i), kv) < 0 ? -EPROTO : 1;
+	return svcctl__etcd_parse_kv(svcctl__sym_json_object_array_get_idx(kvs, i), kv) < 0
+		   ? -EPROTO
+		   : 1;
 }
 
 int svcctl__etcd_parse_txn(struct json_object *o, int *ok, int64_t *rev, struct etcd_kv *kv,
@@ -283,16 +288,17 @@ int svcctl__etcd_parse_txn(struct json_object *o, int *ok, int64_t *rev, struct 
 	*ok = 0;
 	*have_kv = 0;
 	/* the gateway leaves out false and zero fields */
-	if (json_object_object_get_ex(o, "succeeded", &f))
-		*ok = json_object_get_boolean(f);
-	json_object_object_get_ex(o, "header", &hdr);
+	if (svcctl__sym_json_object_object_get_ex(o, "succeeded", &f))
+		*ok = svcctl__sym_json_object_get_boolean(f);
+	svcctl__sym_json_object_object_get_ex(o, "header", &hdr);
 	if (svcctl__etcd_get_i64(hdr, "revision", rev) < 0 || *rev <= 0)
 		return -EPROTO;
-	if (*ok || !json_object_object_get_ex(o, "responses", &resp) ||
-	    !json_object_is_type(resp, json_type_array) || json_object_array_length(resp) == 0)
+	if (*ok || !svcctl__sym_json_object_object_get_ex(o, "responses", &resp) ||
+	    !svcctl__sym_json_object_is_type(resp, json_type_array) ||
+	    svcctl__sym_json_object_array_length(resp) == 0)
 		return 0;
-	if (!json_object_object_get_ex(json_object_array_get_idx(resp, 0), "response_range",
-				       &range))
+	if (!svcctl__sym_json_object_object_get_ex(svcctl__sym_json_object_array_get_idx(resp, 0),
+						   "response_range", &range))
 		return -EPROTO;
 	*have_kv = svcctl__etcd_range_kv(range, 0, kv);
 	return *have_kv < 0 ? *have_kv : 0;
@@ -302,7 +308,7 @@ struct json_object *svcctl__etcd_result(struct json_object *o)
 {
 	struct json_object *r;
 
-	return json_object_object_get_ex(o, "result", &r) ? r : o;
+	return svcctl__sym_json_object_object_get_ex(o, "result", &r) ? r : o;
 }
 
 int svcctl__etcd_watch_event(struct json_object *o)
@@ -314,18 +320,18 @@ int svcctl__etcd_watch_event(struct json_object *o)
 	if (rc < 0)
 		return rc;
 	svcctl__etcd_get_i64(r, "compact_revision", &compact);
-	if (compact > 0 ||
-	    (json_object_object_get_ex(r, "canceled", &f) && json_object_get_boolean(f)))
+	if (compact > 0 || (svcctl__sym_json_object_object_get_ex(r, "canceled", &f) &&
+			    svcctl__sym_json_object_get_boolean(f)))
 		return 1;
-	if (!json_object_object_get_ex(r, "events", &events) ||
-	    !json_object_is_type(events, json_type_array))
+	if (!svcctl__sym_json_object_object_get_ex(r, "events", &events) ||
+	    !svcctl__sym_json_object_is_type(events, json_type_array))
 		return 0;
 	/* the NOPUT filter leaves deletes only; a put (type left out) is ignored */
-	for (size_t i = 0; i < json_object_array_length(events); i++) {
-		struct json_object *ev = json_object_array_get_idx(events, i), *t;
+	for (size_t i = 0; i < svcctl__sym_json_object_array_length(events); i++) {
+		struct json_object *ev = svcctl__sym_json_object_array_get_idx(events, i), *t;
 
-		if (json_object_object_get_ex(ev, "type", &t) &&
-		    strcmp(json_object_get_string(t), "DELETE") == 0)
+		if (svcctl__sym_json_object_object_get_ex(ev, "type", &t) &&
+		    strcmp(svcctl__sym_json_object_get_string(t), "DELETE") == 0)
 			return 1;
 	}
 	return 0;

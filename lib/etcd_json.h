@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <json-c/json.h>
+#include "etcd_dl.h"
 
 #include "etcd_url.h"
 #include "format.h"

@@ -44,7 +44,7 @@ static int keepalive(struct etcd_lease *l, int64_t until, int64_t *ttl_ms)
 	if (rc < 0)
 		return rc;
 	rc = svcctl__etcd_get_i64(svcctl__etcd_result(o), "TTL", &ttl);
-	json_object_put(o);
+	svcctl__sym_json_object_put(o);
 	if (rc < 0)
 		return rc;
 	*ttl_ms = ttl * 1000;
@@ -119,7 +119,7 @@ static int grant(struct etcd_lease *l, int64_t ttl_ms, int64_t id)
 	if (svcctl__etcd_get_i64(o, "ID", &l->id) < 0 || svcctl__etcd_get_i64(o, "TTL", &ttl) < 0 ||
 	    ttl <= 0 || l->id == 0)
 		rc = -EPROTO;
-	json_object_put(o);
+	svcctl__sym_json_object_put(o);
 	l->ttl_ms = ttl * 1000;
 	l->sent = t0;
 	l->deadline = t0 + l->ttl_ms;
@@ -233,7 +233,7 @@ int svcctl__etcd_revoke(struct etcd_conn *c, int64_t lease, int64_t deadline)
 
 	svcctl__etcd_body_id(body, sizeof(body), lease);
 	rc = svcctl__etcd_call(c, "/v3/lease/revoke", body, deadline, &o);
-	json_object_put(o);
+	svcctl__sym_json_object_put(o);
 	return rc;
 }
 

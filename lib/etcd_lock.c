@@ -45,7 +45,7 @@ static int txn(struct etcd_hold *h, const char *value, int len, int64_t expect, 
 	if (rc < 0)
 		return rc;
 	rc = svcctl__etcd_parse_txn(o, &ok, rev, kv, have_kv);
-	json_object_put(o);
+	svcctl__sym_json_object_put(o);
 	return rc < 0 ? rc : ok;
 }
 

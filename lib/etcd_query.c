@@ -61,7 +61,7 @@ int64_t svcctl__etcd_lease_ttl(struct etcd_conn *c, int64_t lease)
 		return -1;
 	if (svcctl__etcd_get_i64(o, "TTL", &ttl) < 0 || ttl < 0)
 		ttl = -1;
-	json_object_put(o);
+	svcctl__sym_json_object_put(o);
 	return ttl < 0 ? -1 : ttl * 1000;
 }
 
@@ -77,7 +77,7 @@ int svcctl__etcd_get(struct etcd_conn *c, const char *key, int64_t deadline, str
 	if (rc < 0)
 		return rc;
 	rc = svcctl__etcd_range_kv(o, 0, kv);
-	json_object_put(o);
+	svcctl__sym_json_object_put(o);
 	return rc;
 }
 
@@ -216,7 +216,7 @@ int svcctl_etcd_list(const char *path, const struct svcctl_opts *opts, svcctl_li
 		    svcctl__etcd_call(&c, "/v3/kv/range", body, svcctl__etcd_conn_deadline(&c), &o);
 	if (rc >= 0)
 		rc = walk(&c, o, fn, arg);
-	json_object_put(o);
+	svcctl__sym_json_object_put(o);
 	svcctl__etcd_conn_close(&c);
 	return rc;
 }

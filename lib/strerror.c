@@ -41,6 +41,8 @@ const char *svcctl_strerror(int code)
 		return "etcd support not built";
 	case SVCCTL_E_URL:
 		return "invalid etcd address (expected etcd[s]://HOST:PORT[,HOST:PORT...]/KEY)";
+	case SVCCTL_E_NOETCDLIB:
+		return "etcd mode needs libcurl.so.4 and libjson-c.so.5: not found";
 	}
 	if (code < 0 && code > -4096)
 		return strerror(-code);

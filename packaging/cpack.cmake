@@ -75,9 +75,14 @@ This package contains the shared library.")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debian/triggers)
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libsvcctl-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
+# etcd mode dlopens libcurl.so.4 and libjson-c.so.5 on the first etcd://
+# call: recommended, not required, so a host that never uses etcd need not
+# install libcurl and its thirty libraries, and gets a clear error if it
+# tries (pkg.deps checks the names against the packages holding them here).
+set(SVCCTL_DEB_ETCD_RECOMMENDS "libcurl4, libjson-c5" CACHE STRING
+  "Packages holding libcurl.so.4 and libjson-c.so.5 (libsvcctl0 Recommends)")
 if(SVCCTL_ETCD)
-  # the static library links them (pkg.deps checks the list)
-  set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libcurl4-openssl-dev | libcurl-dev, libjson-c-dev")
+  set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "${SVCCTL_DEB_ETCD_RECOMMENDS}")
 endif()
 set(CPACK_DEBIAN_DEV_DESCRIPTION "pidfile library that does not lie - development files
 libsvcctl writes, locks, reads and judges pidfiles for servers.
@@ -105,7 +110,7 @@ set(CPACK_RPM_PACKAGE_AUTOREQ ON)
 set(CPACK_RPM_RUNTIME_PACKAGE_NAME libsvcctl)
 set(CPACK_RPM_DEV_PACKAGE_NAME libsvcctl-devel)
 if(SVCCTL_ETCD)
-  set(CPACK_RPM_DEV_PACKAGE_REQUIRES "libcurl-devel, json-c-devel")
+  set(CPACK_RPM_RUNTIME_PACKAGE_SUGGESTS "libcurl, json-c")
 endif()
 set(CPACK_RPM_SVCCTL_PACKAGE_NAME svcctl)
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION

@@ -2,7 +2,7 @@
 # etcd.<name> from test_<name>.sh, when etcd mode is built.  Generous
 # timeouts: each script starts etcd (a cluster for one) and waits out lease
 # TTLs on a busy machine.
-set(SVCCTL_ETCD_CLI_TESTS run loss verbs cluster auth tls)
+set(SVCCTL_ETCD_CLI_TESTS run loss verbs cluster auth tls nolib)
 if(SVCCTL_ETCD)
   foreach(t ${SVCCTL_ETCD_CLI_TESTS})
     add_test(NAME etcd.${t}

@@ -4,6 +4,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "etcd_dl.h"
 #include "etcd_json.h"
 #include "etcd_suites.h"
 #include "svcctl/pidfile.h"
@@ -115,14 +116,24 @@ static void test_watch_messages(void)
 	}
 }
 
+/* The readers call json-c through the table loaded on the first etcd:// call. */
+static void test_load(void)
+{
+	CU_ASSERT_EQUAL(svcctl__etcd_dl_load(), 0);
+}
+
+/* Without the libraries only the load case runs, and fails: nothing calls a NULL pointer. */
 CU_pSuite test_etcdjson_suite(void)
 {
-	static const struct th_case cases[] = {{"base64 round trip", test_base64_round_trip},
+	static const struct th_case unloaded[] = {{"libcurl and json-c load", test_load},
+						  {NULL, NULL}};
+	static const struct th_case cases[] = {{"libcurl and json-c load", test_load},
+					       {"base64 round trip", test_base64_round_trip},
 					       {"64-bit numbers stay exact", test_int64_exact},
 					       {"request bodies", test_bodies},
 					       {"transaction and error answers", test_answers},
 					       {"watch messages", test_watch_messages},
 					       {NULL, NULL}};
 
-	return th_add_suite("etcdjson", cases);
+	return th_add_suite("etcdjson", svcctl__etcd_dl_load() == 0 ? cases : unloaded);
 }

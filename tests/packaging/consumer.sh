@@ -15,12 +15,9 @@ trap 'rm -rf "$tmp"' EXIT
 cp "$csrc/server.c" "$csrc/CMakeLists.txt" "$tmp/" || fail "copy consumer sources"
 
 # pkg-config sees only the staged tree, none of the host's modules: the
-# library's .pc file and CMake package must need nothing else (libbsd)...
+# library's .pc file and CMake package must need nothing else (libbsd, and
+# libcurl or json-c, which etcd mode dlopens)
 PKG_CONFIG_LIBDIR=$libdir/pkgconfig
-# ...but libcurl and json-c when built with etcd mode: then the host's too
-if grep -q '^Requires.private:.*libcurl' "$libdir/pkgconfig/libsvcctl.pc"; then
-	PKG_CONFIG_LIBDIR=$PKG_CONFIG_LIBDIR:$(pkg-config --variable pc_path pkg-config)
-fi
 export PKG_CONFIG_LIBDIR
 
 # 1. pkg-config, against the staged tree as a sysroot

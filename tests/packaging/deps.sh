@@ -1,9 +1,10 @@
 #!/bin/sh
 # Dependencies are honest: the installed library exports exactly the
-# SVCCTL_API functions of pidfile.h and needs only the C library (and, built
-# with etcd mode, libcurl and json-c), so its pkg-config file and CMake
-# package name nothing else; each .deb depends on exactly the packages that
-# hold the libraries its programs load.
+# SVCCTL_API functions of pidfile.h and needs only the C library (etcd mode
+# dlopens libcurl and json-c when first used), so its pkg-config file and
+# CMake package name nothing else; each .deb depends on exactly the packages
+# that hold the libraries its programs load, and libsvcctl0 recommends those
+# that hold the two it dlopens.
 # Usage: deps.sh SRC WORK
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -38,26 +39,26 @@ comm -13 "$tmp/api" "$tmp/globals" >"$tmp/stray"
 	fail "libsvcctl.a defines globals outside the API without the svcctl__ prefix: $(tr '\n' ' ' <"$tmp/stray")"
 echo "ok: libsvcctl.a globals are the API and svcctl__* names"
 
-# 2. The library loads nothing but the C library (etcd mode: libcurl, json-c)...
-needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u | tr '\n' ' ')
-case $needed in
-"libc.so.6 ") etcd=no ;;
-"libc.so.6 libcurl.so.4 libjson-c.so.5 ") etcd=yes ;;
-*) fail "libsvcctl.so.0 needs $needed: list what it needs in libsvcctl.pc.in, svcctlConfig.cmake.in and here" ;;
-esac
+# 2. The library loads nothing but the C library (and the dynamic loader,
+# part of it, for the thread-local identity cache's __tls_get_addr), with or
+# without etcd mode (which names the sonames it dlopens, and nothing else does)...
+needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | grep -v '^ld-linux' |
+	sort -u | tr '\n' ' ')
+[ "$needed" = "libc.so.6 " ] ||
+	fail "libsvcctl.so.0 needs $needed: list what it needs in libsvcctl.pc.in, svcctlConfig.cmake.in and here"
+etcd=no
+! grep -q 'libcurl\.so\.4' "$lib" || etcd=yes
 echo "ok: libsvcctl.so.0 needs $needed(etcd mode: $etcd)"
 
 # 3. ...so pkg-config and the CMake package ask for nothing else (only the
-# staged tree's modules are seen, and the host's for libcurl and json-c).
+# staged tree's modules are seen).
 pcdirs=$libdir/pkgconfig
-[ "$etcd" = no ] || pcdirs=$pcdirs:$(pkg-config --variable pc_path pkg-config)
 pc() {
 	PKG_CONFIG_SYSROOT_DIR=$stage PKG_CONFIG_LIBDIR=$pcdirs pkg-config "$@" libsvcctl
 }
 req=$(pc --print-requires --print-requires-private) ||
 	fail "pkg-config libsvcctl: a module it requires is missing, or the file is broken"
 want_req=
-[ "$etcd" = no ] || want_req="json-c libcurl"
 req=$(echo "$req" | sed 's/[ <>=].*//' | sort | tr '\n' ' ' | sed 's/ *$//')
 [ "$req" = "$want_req" ] || fail "libsvcctl.pc requires '$req'; the library needs '$want_req'"
 libs=$(pc --libs) || fail "pkg-config --libs libsvcctl"
@@ -72,16 +73,15 @@ if [ "$etcd" = no ]; then
 		fail "the CMake package names other dependencies: $(cat "$tmp/cmake")"
 	echo "ok: the CMake package has no dependencies"
 else
-	# the static library names libcurl, json-c and threads, and nothing else
+	# the static library names threads (the keepalive), and nothing else
 	sed -n 's/.*INTERFACE_LINK_LIBRARIES "\(.*\)".*/\1/p' "$libdir"/cmake/svcctl/*.cmake |
 		tr ';' '\n' | sed '/^$/d' | sort -u >"$tmp/cmake"
-	printf '%s\n' '\$<LINK_ONLY:PkgConfig::JSONC>' '\$<LINK_ONLY:PkgConfig::LIBCURL>' \
-		'\$<LINK_ONLY:Threads::Threads>' | sort >"$tmp/cmake.want"
+	echo '\$<LINK_ONLY:Threads::Threads>' >"$tmp/cmake.want"
 	diff "$tmp/cmake.want" "$tmp/cmake" >"$tmp/diff" ||
 		fail "the CMake package's link interface differs (< expected, > found): $(cat "$tmp/diff")"
-	grep -q 'pkg_check_modules(LIBCURL' "$libdir"/cmake/svcctl/svcctlConfig.cmake ||
-		fail "svcctlConfig.cmake does not look for libcurl"
-	echo "ok: the CMake package asks for libcurl, json-c and threads only"
+	grep -l 'pkg_check_modules\|PkgConfig' "$libdir"/cmake/svcctl/*.cmake >"$tmp/cmake" &&
+		fail "the CMake package looks for libcurl or json-c: $(cat "$tmp/cmake")"
+	echo "ok: the CMake package asks for threads only"
 fi
 
 # The package that installed library path SO, whether dpkg recorded it
@@ -110,9 +110,19 @@ needed_pkgs() {
 	done | sort -u
 }
 
-# The package names of a .deb's Depends, without versions.
+# The package names of a .deb's field (default Depends), without versions.
 depends() {
-	dpkg-deb -f "$1" Depends | tr ',' '\n' | sed 's/^ *//; s/[ (:|].*//' | sed '/^$/d' | sort -u
+	dpkg-deb -f "$1" "${2:-Depends}" | tr ',' '\n' | sed 's/^ *//; s/[ (:|].*//' |
+		sed '/^$/d' | sort -u
+}
+
+# The packages holding the libraries etcd mode dlopens, as the loader finds them.
+dlopened_pkgs() {
+	for so in libcurl.so.4 libjson-c.so.5; do
+		path=$(/sbin/ldconfig -p | sed -n "s/^[[:space:]]*$so (.*) => //p" | head -n 1)
+		[ -n "$path" ] || fail "$so: not found by ldconfig -p (etcd mode is built against it)"
+		owner_of "$path"
+	done | sort -u
 }
 
 # 4. Each .deb depends on exactly what its files load (the -dev package:
@@ -124,15 +134,21 @@ for deb in "$@"; do
 	rm -rf "$tmp/root"
 	dpkg-deb -x "$deb" "$tmp/root" || fail "$deb: cannot extract"
 	case $pkg in
-	libsvcctl-dev) if [ "$etcd" = yes ]; then
-		printf '%s\n' libcurl4-openssl-dev libjson-c-dev libsvcctl0 | sort >"$tmp/want"
-	else
-		echo libsvcctl0 >"$tmp/want"
-	fi ;;
+	libsvcctl-dev) echo libsvcctl0 >"$tmp/want" ;;
 	*) needed_pkgs "$tmp/root" >"$tmp/want" ;;
 	esac
 	depends "$deb" >"$tmp/got"
 	diff "$tmp/want" "$tmp/got" >"$tmp/diff" ||
 		fail "$pkg: Depends '$(dpkg-deb -f "$deb" Depends)' is not what it loads (< needed, > declared): $(cat "$tmp/diff")"
 	echo "ok: $pkg depends on $(tr '\n' ' ' <"$tmp/got")"
+	# 5. libsvcctl0 recommends what etcd mode dlopens; nothing else recommends
+	if [ "$pkg" = libsvcctl0 ] && [ "$etcd" = yes ]; then
+		dlopened_pkgs >"$tmp/want"
+	else
+		: >"$tmp/want"
+	fi
+	depends "$deb" Recommends >"$tmp/got"
+	diff "$tmp/want" "$tmp/got" >"$tmp/diff" ||
+		fail "$pkg: Recommends '$(dpkg-deb -f "$deb" Recommends)' is not what it dlopens (< dlopened, > declared): $(cat "$tmp/diff")"
+	echo "ok: $pkg recommends $(tr '\n' ' ' <"$tmp/got")"
 done

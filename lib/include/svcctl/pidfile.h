@@ -83,7 +83,9 @@ enum svcctl_error {
 	/* an etcd:// path, but this build has no etcd support */
 	SVCCTL_E_NOETCD = -5011,
 	/* an etcd:// or etcds:// path that does not parse (hosts, port, key) */
-	SVCCTL_E_URL = -5012
+	SVCCTL_E_URL = -5012,
+	/* etcd mode is built, but libcurl.so.4 or libjson-c.so.5 cannot be loaded */
+	SVCCTL_E_NOETCDLIB = -5013
 };
 
 /* What a pidfile says about its server. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "etcd_dl.h"
 #include "etcd_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -18,6 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t rev, v;
 	int ok, have;
 
+	/* the readers call json-c through the table etcd mode loads */
+	if (svcctl__etcd_dl_load() != 0)
+		abort();
 	if (tok == NULL)
 		return 0;
 	o = json_tokener_parse_ex(tok, (const char *)data, (int)(size > 65536 ? 65536 : size));
