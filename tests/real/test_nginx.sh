@@ -6,7 +6,8 @@
 . "$(dirname "$0")/conf.sh"
 SRV=/usr/sbin/nginx
 real_init 0 "$SRV"
-# nginx retries a failed bind() 5 times, 500 ms apart, before it gives up
+# nginx retries a failed bind() 5 times, 500 ms apart, before it gives up:
+# the port-taken start also checks --min-uptime beyond that
 TAKEN_UPTIME=4s
 SRV_WORKERS=1
 . "$(dirname "$0")/scenarios.sh"
