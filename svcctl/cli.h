@@ -251,6 +251,11 @@ void notify_unbind(struct spawn *sp);
 /* notify_unix.c: read queued datagrams of the server's tree; 1 once READY=1. */
 int notify_drain(const struct cli *c, struct spawn *sp, int64_t *deadline);
 
+/* empty.c: did _state() find an empty pidfile (st, in) whose lock nobody holds? */
+int pidfile_empty_free(const char *path, int st, const struct svcctl_pidinfo *in);
+/* empty.c: holding the lock, remove an empty pidfile; 1 when removed. */
+int pidfile_drop_empty(const struct cli *c);
+
 #define SESSION_SUFFIX ".session"
 #define NOTIFY_SUFFIX ".notify"
 

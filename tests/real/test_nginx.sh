@@ -44,5 +44,19 @@ srv_reload() {
 	echo HUP
 }
 
+# "nginx -t" while nginx is stopped (the LSB configtest action) leaves its
+# pid file empty: status says not running and a --wait-pidfile start
+# replaces the file.
+sc_configtest_start() {
+	inst configtest daemon
+	expect_rc 0 "daemon: nginx -t, stopped" sh -c "$(srv_check)"
+	[ -e "$PF" ] && [ ! -s "$PF" ] || fail "nginx -t left no empty $PF, the case checked here"
+	expect_rc 3 "daemon: status after nginx -t" svc status
+	out_has "not running (empty pidfile: names no process)"
+	up start
+	down
+}
+
 real_run fg daemon
+sc_configtest_start
 echo "all checks passed"
