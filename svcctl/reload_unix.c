@@ -181,8 +181,8 @@ static int await_handler(const struct cli *c, const struct proc *p, int sig)
 	if (d == 1 || d == -2)
 		return 0;
 	name = svcctl_signal_name(sig);
-	fail("%s: pid %lld does not handle SIG%s (signal %d): a reload would %s; not sent",
-	     c->path, (long long)p->pid, name ? name : "", sig,
+	fail("%s: pid %lld does not handle SIG%s (signal %d): a reload would %s; not sent", c->path,
+	     (long long)p->pid, name ? name : "", sig,
 	     d == -1 && default_kills(sig) ? "kill it" : "do nothing");
 	return EXIT_FAIL;
 }

@@ -50,7 +50,9 @@ srv_reload() {
 sc_configtest_start() {
 	inst configtest daemon
 	expect_rc 0 "daemon: nginx -t, stopped" sh -c "$(srv_check)"
-	[ -e "$PF" ] && [ ! -s "$PF" ] || fail "nginx -t left no empty $PF, the case checked here"
+	if [ ! -e "$PF" ] || [ -s "$PF" ]; then
+		fail "nginx -t left no empty $PF, the case checked here"
+	fi
 	expect_rc 3 "daemon: status after nginx -t" svc status
 	out_has "not running (empty pidfile: names no process)"
 	up start
