@@ -1,13 +1,18 @@
 /*
- * Whose is a listening port (Linux): the LISTEN sockets on HOST:PORT found
- * in /proc/net/tcp and tcp6, and the processes of the started server that
- * hold one of them (an fd reading socket:[INODE]).  A connect alone cannot
- * tell our server from another program that already listens there.
+ * Whose is a listening port (Linux): the LISTEN sockets on HOST:PORT (asked
+ * of the kernel's sock_diag as ss(8) does, else read from /proc/net/tcp and
+ * tcp6), and the processes of the started server that hold one of them (an
+ * fd reading socket:[INODE]).  A connect alone cannot tell our server from
+ * another program that already listens there.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +102,49 @@ static void read_listeners(const char *file, int v6, int port, const struct addr
 	fclose(f);
 }
 
+/*
+ * The same from the kernel's sock_diag, which lists only LISTEN sockets:
+ * /proc/net/tcp also lists every TIME_WAIT one, thousands on a busy host
+ * and milliseconds to read each round.  0, or -1 when netlink fails.
+ */
+static int diag_listeners(int family, int port, const struct addrs *a, unsigned long *inode, int *n)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct inet_diag_req_v2 r;
+	} req = {.nh = {.nlmsg_len = sizeof(req),
+			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+		 .r = {.sdiag_family = (unsigned char)family,
+		       .sdiag_protocol = IPPROTO_TCP,
+		       .idiag_states = 1U << TCP_LISTEN}};
+	long buf[2048]; /* aligned for struct nlmsghdr */
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG), done = 0;
+
+	if (fd < 0)
+		return -1;
+	if (send(fd, &req, sizeof(req), 0) < 0)
+		done = -1;
+	while (done == 0) {
+		ssize_t got = recv(fd, buf, sizeof(buf), 0);
+		unsigned int len = got > 0 ? (unsigned int)got : 0;
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		for (done = got > 0 ? 0 : -1; done == 0 && NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			const struct inet_diag_msg *m = NLMSG_DATA(h);
+
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+				done = h->nlmsg_type == NLMSG_DONE ? 1 : -1;
+			else if (ntohs(m->id.idiag_sport) == port && *n < LISTEN_MAX &&
+				 addr_matches(m->id.idiag_src, family == AF_INET6, a))
+				inode[(*n)++] = m->idiag_inode;
+		}
+	}
+	close(fd);
+	return done == 1 ? 0 : -1;
+}
+
 /* Does process pid hold an fd on one of the n socket inodes? */
 static int holds_socket(int64_t pid, const unsigned long *inode, int n)
 {
@@ -141,8 +189,12 @@ int port_owned(const char *host, int port)
 
 	if (resolve(host, &a) < 0)
 		return -1;
-	read_listeners("/proc/net/tcp", 0, port, &a, inode, &n);
-	read_listeners("/proc/net/tcp6", 1, port, &a, inode, &n);
+	if (diag_listeners(AF_INET, port, &a, inode, &n) < 0 ||
+	    diag_listeners(AF_INET6, port, &a, inode, &n) < 0) {
+		n = 0;
+		read_listeners("/proc/net/tcp", 0, port, &a, inode, &n);
+		read_listeners("/proc/net/tcp6", 1, port, &a, inode, &n);
+	}
 	if (n == 0)
 		return 0;
 	memset(&tree, 0, sizeof(tree)); /* no session given: our descendants */
