@@ -168,11 +168,22 @@ int svcctl__judge(struct svcctl_pidinfo *info, int64_t stale_age_ms)
 	return set_state(info, SVCCTL_RUNNING, SVCCTL_REASON_NONE);
 }
 
+/* Is <path>.lock held?  Fills info->lock_held; 0, or -ENOMEM. */
+static int probe_lock(const char *path, struct svcctl_pidinfo *info)
+{
+	char *lockpath = svcctl__lock_path(path);
+
+	if (lockpath == NULL)
+		return -ENOMEM;
+	info->lock_held = svcctl__lock_probe(lockpath);
+	free(lockpath);
+	return 0;
+}
+
 int svcctl_pidfile_state(const char *path, const struct svcctl_opts *opts,
 			 struct svcctl_pidinfo *info)
 {
 	int64_t stale_age = opts ? opts->stale_age_ms : 0;
-	char *lockpath;
 	int rc;
 
 	if (svcctl_path_is_etcd(path))
@@ -182,17 +193,17 @@ int svcctl_pidfile_state(const char *path, const struct svcctl_opts *opts,
 		info->state = SVCCTL_ABSENT;
 		return SVCCTL_ABSENT;
 	}
+	/* bad content: whether a locker is at work tells a caller a leftover from a write */
+	if (rc == SVCCTL_E_INVALID && probe_lock(path, info) < 0)
+		return -ENOMEM;
 	if (rc < 0)
 		return rc;
 	rc = svcctl__judge(info, stale_age);
 	if (rc != SVCCTL_STALE || info->reason == SVCCTL_REASON_AGED)
 		return rc;
 	/* dead, but a held lock still forbids takeover: say exactly that */
-	lockpath = svcctl__lock_path(path);
-	if (lockpath == NULL)
+	if (probe_lock(path, info) < 0)
 		return -ENOMEM;
-	info->lock_held = svcctl__lock_probe(lockpath);
-	free(lockpath);
 	if (info->lock_held == 1)
 		info->state = SVCCTL_DEAD_LOCKED;
 	return (int)info->state;

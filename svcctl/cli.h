@@ -249,6 +249,8 @@ void shell_kill(struct shell *sh);
 int shell_run(const char *cmd, int64_t ms, char *out, size_t size);
 /* shell_unix.c: one TCP connect to HOST:PORT within ms; 1 ok, 0 not, -1 bad host. */
 int port_probe(const char *host, int port, int ms);
+/* listen_unix.c: does a process svcctl started listen on HOST:PORT?  1 yes, 0 no, -1 bad host. */
+int port_owned(const char *host, int port);
 
 /* notify_unix.c: bind <pidfile>.notify (replacing a stale socket) into *sp. */
 int notify_bind(const char *pidfile, int64_t uid, int64_t gid, struct spawn *sp);
@@ -256,6 +258,11 @@ int notify_bind(const char *pidfile, int64_t uid, int64_t gid, struct spawn *sp)
 void notify_unbind(struct spawn *sp);
 /* notify_unix.c: read queued datagrams of the server's tree; 1 once READY=1. */
 int notify_drain(const struct cli *c, struct spawn *sp, int64_t *deadline);
+
+/* empty.c: did _state() find an empty pidfile (st, in) whose lock nobody holds? */
+int pidfile_empty_free(const char *path, int st, const struct svcctl_pidinfo *in);
+/* empty.c: holding the lock, remove an empty pidfile; 1 when removed. */
+int pidfile_drop_empty(const struct cli *c);
 
 #define SESSION_SUFFIX ".session"
 #define NOTIFY_SUFFIX ".notify"

@@ -60,13 +60,19 @@ static void print_human(FILE *f, const char *label, int st, const struct svcctl_
 int cmd_status(struct cli *c)
 {
 	struct svcctl_pidinfo in;
-	int st, rc;
+	int st, rc, empty;
 
 	memset(&in, 0, sizeof(in));
 	st = svcctl_pidfile_state(c->path, &c->opts, &in);
+	/* an empty file names no process: not running (LSB 3), not "unknown" */
+	empty = pidfile_empty_free(c->path, st, &in);
+	if (empty)
+		st = SVCCTL_ABSENT;
 	if (c->json) {
 		print_info_json(stdout, c->path, st, &in);
 		fputc('\n', stdout);
+	} else if (!c->quiet && empty) {
+		printf("%s: not running (empty pidfile: names no process)\n", c->path);
 	} else if (!c->quiet) {
 		print_human(stdout, c->path, st, &in);
 	}

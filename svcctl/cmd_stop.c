@@ -176,6 +176,9 @@ int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct p
 		return rc;
 	memset(in, 0, sizeof(*in));
 	st = svcctl_pidfile_state(c->path, &c->opts, in);
+	/* an empty file names no process to signal */
+	if (pidfile_empty_free(c->path, st, in))
+		st = SVCCTL_ABSENT;
 	if (st != SVCCTL_RUNNING)
 		return not_running(c, st, in, stop);
 	if (stop && c->test) {

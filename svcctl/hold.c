@@ -99,6 +99,9 @@ int start_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mode,
 		return rc;
 	memset(&in, 0, sizeof(in));
 	rc = svcctl_lock_judge(*lk, &c->opts, &in);
+	/* an empty file ("nginx -t" leaves one) names no process: replace it */
+	if (rc == SVCCTL_E_INVALID && pidfile_drop_empty(c))
+		rc = SVCCTL_ABSENT;
 	if (is_expired(c, rc, &in)) {
 		/* stopping re-checks under the lock: let go of it meanwhile */
 		svcctl_lock_release(*lk);

@@ -30,7 +30,8 @@ static const struct cli_cmd commands[] = {
      "current directory.  Ready at exec, or once every test given passes: --wait-pidfile "
      "(the server's own pidfile names a live descendant; the locked <pidfile>.lock is "
      "passed as SVCCTL_LOCK_FD=N), --notify (READY=1 on <pidfile>.notify; STATUS=, "
-     "MAINPID=, ERRNO=, EXTEND_TIMEOUT_USEC=), --ready-port (a TCP connect), --ready-cmd "
+     "MAINPID=, ERRNO=, EXTEND_TIMEOUT_USEC=), --ready-port (a listener of its own "
+     "answers), --ready-cmd "
      "(/bin/sh -c CMD exits 0), --min-uptime (alive that long), all bounded by "
      "--ready-timeout (default 30s plus --min-uptime).  A failed start kills the session, "
      "leaves no pidfile, shows the tail of -o FILE and exits 1."},
@@ -54,8 +55,10 @@ static const struct cli_cmd commands[] = {
      TGT
      "[-s SIGNAL] [--check CMD] [--settle DURATION] [--notify] [--ready-timeout DURATION] " SHARED
 	 SAFE,
-     "Run --check CMD first (refuse with exit 1 and its output when it fails), send "
-     "SIGHUP (or -s SIGNAL) to the running server, then confirm the same process is "
+     "Run --check CMD first (refuse with exit 1 and its output when it fails), wait up to "
+     "2s (or --ready-timeout) for the server to catch the signal (else refuse, exit 1, "
+     "nothing sent), send SIGHUP (or -s SIGNAL) to the running server, then confirm the same "
+     "process is "
      "alive after --settle (default 500ms; exit 1 if it died), or with --notify wait for "
      "RELOADING=1 then READY=1 on <pidfile>.notify (bounded by --ready-timeout, default "
      "30s).  Exit 7 when not running, 4 for a remote holder."},

@@ -199,7 +199,10 @@ static int poll_tests(const struct cli *c, struct spawn *sp, struct waiting *w)
 			return -1;
 		w->pidfile = !r;
 	}
-	if (w->port && port_probe(c->ready_host, c->ready_port, BACKOFF_MAX_MS) > 0)
+	/* answered, and by ours: a connect alone also reaches another program
+	 * (the cheap connect first, /proc only once something answers) */
+	if (w->port && port_probe(c->ready_host, c->ready_port, BACKOFF_MAX_MS) > 0 &&
+	    port_owned(c->ready_host, c->ready_port) > 0)
 		w->port = 0;
 	if (w->cmd && w->sh.pid <= 0 && w->cmd_status == 0)
 		w->cmd = 0;
@@ -257,7 +260,8 @@ static int timed_out(const struct cli *c, const struct spawn *sp, const struct w
 
 	fail("%s: server pid %lld not ready after %lldms%s%s%s%s%s%s", c->path, (long long)sp->pid,
 	     (long long)(svcctl__mono_ms() - start), w->notify ? " (no READY=1)" : "",
-	     w->pidfile ? " (no pidfile naming it)" : "", w->port ? " (port not answering)" : "",
+	     w->pidfile ? " (no pidfile naming it)" : "",
+	     w->port ? " (port not answering from the server)" : "",
 	     w->cmd ? " (--ready-cmd did not exit 0)" : "",
 	     !w->notify && !w->pidfile && !w->port && !w->cmd ? " (--min-uptime)" : "",
 	     errno_note(sp, note, sizeof(note)));

@@ -17,6 +17,9 @@
 /* Polling tick where a process has no pidfd to wake us at its death. */
 #define TICK_MS 50
 
+/* How long reload waits for the server to catch its signal (without --ready-timeout). */
+#define HANDLER_WAIT_MS 2000
+
 /* Print a command's output, each line indented and labelled. */
 static void show_output(const char *out)
 {
@@ -126,6 +129,64 @@ static int listen_notify(const struct cli *c, const struct proc *p, struct spawn
 	return EXIT_FAIL;
 }
 
+/*
+ * How pid treats sig, from /proc/PID/status: 1 caught (or blocked with a
+ * handler to come), 0 ignored, -1 default action, -2 cannot tell (no /proc).
+ */
+static int disposition(int64_t pid, int sig)
+{
+	unsigned long long cgt = 0, ign = 0, bit = 1ULL << (sig - 1);
+	char path[64], line[256];
+	int seen = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%lld/status", (long long)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -2;
+	while (fgets(line, sizeof(line), f))
+		seen += sscanf(line, "SigIgn: %llx", &ign) + sscanf(line, "SigCgt: %llx", &cgt);
+	fclose(f);
+	if (seen != 2)
+		return -2;
+	return (cgt & bit) ? 1 : (ign & bit) ? 0 : -1;
+}
+
+/* Does sig, left to its default action, end the process (all but CHLD, CONT, URG, WINCH, stops)? */
+static int default_kills(int sig)
+{
+	return sig != SIGCHLD && sig != SIGCONT && sig != SIGURG && sig != SIGWINCH &&
+	       sig != SIGSTOP && sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU;
+}
+
+/*
+ * Wait for the server to catch sig before it is sent: uncaught it kills
+ * the server, or does nothing.  The kernel tells nobody when a handler is
+ * installed, so /proc is polled with a backoff (1 ms doubling to TICK_MS),
+ * sleeping on the pidfd to notice a death; a server re-executing itself
+ * (haproxy -W) has its handlers back within milliseconds.
+ */
+static int await_handler(const struct cli *c, const struct proc *p, int sig)
+{
+	int64_t bound = c->ready_timeout_set ? c->ready_timeout_ms : HANDLER_WAIT_MS;
+	int64_t deadline = svcctl__mono_ms() + bound;
+	const char *name;
+	int pause = 1, d;
+
+	while ((d = disposition(p->pid, sig)) <= 0 && d != -2 && svcctl__mono_ms() < deadline) {
+		if (proc_wait_dead(p, pause) || !proc_verify(p))
+			return died_after(c, p);
+		pause = pause * 2 > TICK_MS ? TICK_MS : pause * 2;
+	}
+	if (d == 1 || d == -2)
+		return 0;
+	name = svcctl_signal_name(sig);
+	fail("%s: pid %lld does not handle SIG%s (signal %d): a reload would %s; not sent", c->path,
+	     (long long)p->pid, name ? name : "", sig,
+	     d == -1 && default_kills(sig) ? "kill it" : "do nothing");
+	return EXIT_FAIL;
+}
+
 /* reload: check, signal (HUP by default), confirm; 7 when not running. */
 int cmd_reload(struct cli *c)
 {
@@ -139,7 +200,8 @@ int cmd_reload(struct cli *c)
 	rc = stop_open(c, 0, &in, &p);
 	if (rc >= 0)
 		return rc;
-	if (listen_notify(c, &p, &sp) != 0) {
+	rc = await_handler(c, &p, c->sig ? c->sig : SIGHUP);
+	if (rc != 0 || listen_notify(c, &p, &sp) != 0) {
 		proc_close(&p);
 		return EXIT_FAIL;
 	}

@@ -125,6 +125,31 @@ static void test_symlinked_lock(void)
 	th_dir_done(&d);
 }
 
+/*
+ * An empty file ("nginx -t" leaves one) stays invalid content, and
+ * _state() says whether its lock is held: a caller can tell a leftover
+ * (lock free) from a write in progress under the lock.
+ */
+static void test_empty_lock_probe(void)
+{
+	struct svcctl_pidinfo info;
+	struct svcctl_lock *lk = NULL;
+	struct th_dir d;
+	char p[PATH_MAX];
+
+	th_dir_new(&d);
+	th_path(&d, "a.pid", p);
+	th_write(p, "", 0);
+	CU_ASSERT_EQUAL(svcctl_pidfile_state(p, NULL, &info), SVCCTL_E_INVALID);
+	CU_ASSERT_EQUAL(info.lock_held, 0);
+	CU_ASSERT_EQUAL_FATAL(svcctl_pidfile_lock(p, NULL, &lk, NULL), 0);
+	CU_ASSERT_EQUAL(svcctl_pidfile_state(p, NULL, &info), SVCCTL_E_INVALID);
+	CU_ASSERT_EQUAL(info.lock_held, 1);
+	svcctl_lock_close(lk);
+	CU_ASSERT_EQUAL(access(p, F_OK), 0); /* the empty file is left to the caller */
+	th_dir_done(&d);
+}
+
 CU_pSuite test_badcontent_suite(void)
 {
 	static const struct th_case cases[] = {
@@ -132,6 +157,7 @@ CU_pSuite test_badcontent_suite(void)
 	    {"1 MiB of digits is invalid", test_huge_file},
 	    {"FIFO, directory, symlink, socket, device are unsafe", test_special_files},
 	    {"a symlinked lock file is refused", test_symlinked_lock},
+	    {"an empty file is invalid, its lock probed", test_empty_lock_probe},
 	    {NULL, NULL}};
 
 	return th_add_suite("badcontent", cases);

@@ -159,7 +159,10 @@ AS=
 } >"$MATRIX"
 INVALID="4 1 1 1 1 0 0"
 UNSAFE="4 4 4 4 4 0 0"
-for input in empty blanks zero one minus1 minus0 plus hex exp two p2_31 p2_63 digits20 \
+# an empty file names no process ("nginx -t" leaves one): not running,
+# nothing to signal, replaced by a start
+row empty "3 0 7 0 0 0 0" hostile
+for input in blanks zero one minus1 minus0 plus hex exp two p2_31 p2_63 digits20 \
 	nul nul_first mib binary; do
 	row "$input" "$INVALID" hostile
 done

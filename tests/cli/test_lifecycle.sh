@@ -32,10 +32,15 @@ one_hup() {
 	[ "$(cat "$T/hups")" = 1 ]
 }
 wait_until 30 one_hup || fail "reload did not reach the server"
-# USR1 kills the example server: reload sees it die within the settle time
+# the example server has no USR1 handler: USR1 would kill it, so reload
+# refuses and sends nothing
 expect_rc 1 "$SVCCTL" reload -p "$P" -s USR1
+grep -q "does not handle SIGUSR1" "$T/err" || fail "no refusal: $(cat "$T/err")"
+alive "$pid" || fail "a refused reload killed the server"
+# its TERM handler exits: reload sees it die within the settle time
+expect_rc 1 "$SVCCTL" reload -p "$P" -s TERM
 grep -q "died after reload" "$T/err" || fail "reload missed the death: $(cat "$T/err")"
-wait_gone "$pid" || fail "USR1 from reload -s did not reach the server"
+wait_gone "$pid" || fail "TERM from reload -s did not reach the server"
 expect_rc 1 "$SVCCTL" status -p "$P"
 grep -q "stale" "$T/out" || fail "dead server not reported stale: $(cat "$T/out")"
 expect_rc 7 "$SVCCTL" reload -p "$P"

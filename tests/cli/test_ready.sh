@@ -68,6 +68,27 @@ grep -q "port not answering" "$T/err" || fail "timeout reason not named: $(cat "
 ! alive "$(cat "$T/child")" || fail "a timed-out start left its session's child"
 [ ! -e "$P" ] || fail "a timed-out start left a pidfile"
 
+# another program already listens on the port: its answers are not the
+# server's.  A server that cannot bind and dies fails the start; one that
+# cannot bind and lives on (retrying, as nginx does) runs into the bound.
+python3 -c "$LISTENER" "$PORT" 0 "$T" &
+FOREIGN=$!
+wait_until 30 port_open "$PORT" || fail "the foreign listener never listened"
+rm -f "$T/log"
+expect_rc 1 "$SVCCTL" start -p "$P" -o "$T/log" --ready-port "$PORT" -- \
+	python3 -c "$LISTENER" "$PORT" 0 "$T"
+grep -q "before it was ready" "$T/err" || fail "a failed bind was not reported: $(cat "$T/err")"
+grep -q "Address already in use" "$T/err" || fail "the log's tail not shown: $(cat "$T/err")"
+[ ! -e "$P" ] || fail "a start that failed to bind left a pidfile"
+expect_rc 1 "$SVCCTL" start -p "$P" --ready-port "127.0.0.1:$PORT" --ready-timeout 1s -- sh -c \
+	'python3 -c "$1" "$2" 0 "$0" 2>/dev/null; exec sleep 300' "$T" "$LISTENER" "$PORT"
+grep -q "port not answering from the server" "$T/err" || fail "no reason given: $(cat "$T/err")"
+[ ! -e "$P" ] || fail "a start that never bound left a pidfile"
+alive "$FOREIGN" || fail "the foreign listener was signalled"
+ok "--ready-port: another program's listener is not the server's readiness"
+kill "$FOREIGN"
+wait "$FOREIGN" 2>/dev/null || true
+
 # --ready-timeout is never ignored: alone it is an argument error
 expect_rc 2 "$SVCCTL" start -p "$P" --ready-timeout 3s -- "$SERVER" -m "$T"
 grep -q "ready-cmd or --min-uptime" "$T/err" || fail "no hint at what it goes with"

@@ -41,7 +41,41 @@ expect_rc 1 "$SVCCTL" restart -p "$P" --check false -- "$SERVER" -H "$T/hups" -m
 [ "$(head -1 "$P")" = "$pid" ] && alive "$pid" || fail "restart went on after a failed check"
 expect_rc 0 "$SVCCTL" reload -p "$P" --settle 0
 hups "$T/hups" 3 || fail "a refused reload was sent after all: $(cat "$T/hups")"
-# a server dying of the signal: reload fails, at its death
+# a server without a USR1 handler: the reload is refused, nothing sent
+expect_rc 1 "$SVCCTL" reload -p "$P" -s USR1 --settle 5s
+grep -q "pid $pid does not handle SIGUSR1 (signal 10): a reload would kill it; not sent" \
+	"$T/err" || fail "no refusal: $(cat "$T/err")"
+alive "$pid" || fail "a refused USR1 killed the server"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+# python3 -c "$PYSIG" ACTION DELAY FILE: after DELAY seconds set USR1 to
+# ACTION (log: append to FILE; die: exit 3; ignore), then live on
+PYSIG='
+import os, signal, sys, time
+time.sleep(float(sys.argv[2]))
+act = {"log": lambda *a: open(sys.argv[3], "a").write("usr1\n"),
+       "die": lambda *a: os._exit(3), "ignore": signal.SIG_IGN}[sys.argv[1]]
+signal.signal(signal.SIGUSR1, act)
+open(sys.argv[3] + ".set", "w").close()
+time.sleep(300)
+'
+# an ignored signal: the reload would do nothing, so it is refused too
+expect_rc 0 "$SVCCTL" start -p "$P" -- python3 -c "$PYSIG" ignore 0 "$T/ign"
+wait_until 30 test -e "$T/ign.set" || fail "the ignoring server never set up"
+expect_rc 1 "$SVCCTL" reload -p "$P" -s USR1
+grep -q "a reload would do nothing; not sent" "$T/err" || fail "no refusal: $(cat "$T/err")"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+# a handler installed 300ms after start: reload waits for it, then sends
+expect_rc 0 "$SVCCTL" start -p "$P" -- python3 -c "$PYSIG" log 0.3 "$T/usr1"
+pid=$(head -1 "$P")
+expect_rc 0 "$SVCCTL" reload -p "$P" -s USR1 --settle 100ms
+wait_until 30 test -s "$T/usr1" || fail "the late handler never ran"
+alive "$pid" || fail "the reload killed a server that was about to handle it"
+ok "reload -s USR1 waited for the server's handler"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+# a server dying of the signal it handles: reload fails, at its death
+expect_rc 0 "$SVCCTL" start -p "$P" -- python3 -c "$PYSIG" die 0 "$T/die"
+wait_until 30 test -e "$T/die.set" || fail "the dying server never set up"
+pid=$(head -1 "$P")
 expect_rc 1 "$SVCCTL" reload -p "$P" -s USR1 --settle 5s
 grep -q "pid $pid died after reload" "$T/err" || fail "death not reported: $(cat "$T/err")"
 ! alive "$pid" || fail "the server survived USR1"
@@ -70,9 +104,10 @@ expect_rc 1 "$SVCCTL" reload -p "$N" --notify
 grep -q "n.pid.notify: cannot listen" "$T/err" || fail "non-socket not refused: $(cat "$T/err")"
 grep -q "not a socket" "$N.notify" || fail "reload replaced a file that is not a socket"
 rm -f "$N.notify"
-# a --notify server dying of the signal fails the reload at once
+# a --notify server dying of the signal (it handles TERM by exiting) fails
+# the reload at once
 t0=$(now_ms)
-expect_rc 1 "$SVCCTL" reload -p "$N" --notify -s USR1 --ready-timeout 10s
+expect_rc 1 "$SVCCTL" reload -p "$N" --notify -s TERM --ready-timeout 10s
 dt=$(($(now_ms) - t0))
 grep -q "pid $npid died after reload" "$T/err" && [ "$dt" -lt 5000 ] ||
 	fail "death during a --notify reload: ${dt}ms $(cat "$T/err")"

@@ -84,4 +84,32 @@ alive "$SENTINEL" || fail "the process named by the foreign pidfile was signalle
 pgrep -f "sleep 300.*$T" >/dev/null && fail "the failed start left its server"
 ok "a foreign pid in the server's pidfile failed the start in ${dt}ms"
 rm -f "$P"
+
+# An empty pidfile ("nginx -t" leaves one) names no process.  With its
+# lock free: status 3 "not running", nothing for stop or reload to signal,
+# and a start replaces it, whoever writes the pidfile.
+: >"$P"
+expect_rc 3 "$SVCCTL" status -p "$P"
+grep -q "not running (empty pidfile: names no process)" "$T/out" || fail "status: $(cat "$T/out")"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+expect_rc 7 "$SVCCTL" reload -p "$P"
+expect_rc 0 "$SVCCTL" start -p "$P" --wait-pidfile -- "$SERVER" -D -p "$P" -m "$T"
+grep -q "removed an empty pidfile" "$T/err" || fail "no word of the empty file: $(cat "$T/err")"
+expect_rc 0 "$SVCCTL" status -p "$P"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+: >"$P"
+expect_rc 0 "$SVCCTL" start -p "$P" -- "$SERVER" -m "$T"
+pid=$(head -1 "$P")
+alive "$pid" || fail "start over an empty pidfile recorded no live server"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+# with the lock held, an empty file may be a write in progress: unknown (4)
+: >"$P"
+flock "$P.lock" sh -c 'touch "$0/held"; until [ -e "$0/letgo" ]; do sleep 0.01; done' "$T" &
+locker=$!
+wait_until 30 test -e "$T/held" || fail "the lock holder never took the lock"
+expect_rc 4 "$SVCCTL" status -p "$P"
+touch "$T/letgo"
+wait "$locker"
+ok "an empty pidfile: not running with its lock free, unknown while locked"
+rm -f "$P"
 finish

@@ -6,7 +6,8 @@
 . "$(dirname "$0")/conf.sh"
 SRV=/usr/sbin/nginx
 real_init 0 "$SRV"
-# nginx retries a failed bind() 5 times, 500 ms apart, before it gives up
+# nginx retries a failed bind() 5 times, 500 ms apart, before it gives up:
+# the port-taken start also checks --min-uptime beyond that
 TAKEN_UPTIME=4s
 SRV_WORKERS=1
 . "$(dirname "$0")/scenarios.sh"
@@ -43,5 +44,21 @@ srv_reload() {
 	echo HUP
 }
 
+# "nginx -t" while nginx is stopped (the LSB configtest action) leaves its
+# pid file empty: status says not running and a --wait-pidfile start
+# replaces the file.
+sc_configtest_start() {
+	inst configtest daemon
+	expect_rc 0 "daemon: nginx -t, stopped" sh -c "$(srv_check)"
+	if [ ! -e "$PF" ] || [ -s "$PF" ]; then
+		fail "nginx -t left no empty $PF, the case checked here"
+	fi
+	expect_rc 3 "daemon: status after nginx -t" svc status
+	out_has "not running (empty pidfile: names no process)"
+	up start
+	down
+}
+
 real_run fg daemon
+sc_configtest_start
 echo "all checks passed"

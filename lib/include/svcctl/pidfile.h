@@ -125,7 +125,8 @@ struct svcctl_pidinfo {
 	int64_t age_ms;             /* now - mtime_ms, never negative */
 	enum svcctl_state state;    /* set by _state() and on SVCCTL_E_BUSY */
 	enum svcctl_reason reason;  /* why stale, when state is STALE */
-	int lock_held;              /* <path>.lock held: 1 yes, 0 no, -1 not checked */
+	int lock_held;              /* <path>.lock held: 1 yes, 0 no, -1 not checked
+				       (checked by _state() when stale or invalid) */
 	int64_t sid;                /* sid=, the server's session id, 0 when not recorded */
 	uint64_t sid_start;         /* sid_start=, start time proving that session, 0 unknown */
 	/* etcd mode only (0 otherwise): */
