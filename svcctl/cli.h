@@ -22,6 +22,13 @@
 #define EXIT_NOT_INSTALLED 5
 #define EXIT_NOT_RUNNING 7
 
+/*
+ * The one return convention: every function of svcctl/ that can end the
+ * command returns an exit code (EXIT_*, 0..255) or CLI_GO_ON: keep going.
+ * Facts go out through pointers.
+ */
+#define CLI_GO_ON (-1)
+
 /* Option groups: which verbs accept which options. */
 #define OPT_TARGET 0x01  /* -p, NAME */
 #define OPT_RUNDIR 0x02  /* -d */
@@ -167,7 +174,10 @@ enum hold_mode {
 	HOLD_START /* start: a running server is success, nothing to do */
 };
 
-/* hold.c: lock and judge: 0 go on, -1 already running, else an exit code. */
+/*
+ * hold.c: lock and judge: CLI_GO_ON with *lk, else an exit code (already
+ * running: EXIT_OK for start, EXIT_RUN_BUSY for run).
+ */
 int start_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mode,
 	       struct svcctl_lock **lk);
 
@@ -183,7 +193,7 @@ struct publication {
 /* hold.c: record pid (arg: a struct publication) on the lock; 0 or an exit code. */
 int publish_child(void *arg, int64_t pid);
 
-/* etcd_cli.c: run the verb in etcd mode when its target is etcd://; -1 when it is not. */
+/* etcd_cli.c: run the verb in etcd mode when its target is etcd://; CLI_GO_ON when not. */
 int etcd_dispatch(struct cli *c);
 
 struct spawn;
@@ -195,14 +205,17 @@ int remove_stale(const struct cli *c, const char *path);
 int wait_refreshing(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp);
 /* shared.c: is state st with *in a live holder older than run --expire? */
 int is_expired(const struct cli *c, int st, const struct svcctl_pidinfo *in);
-/* shared.c: stop an expired holder and take the lock; 0 or an exit code. */
+/* shared.c: stop an expired holder and take the lock: CLI_GO_ON with *lk, else an exit code. */
 int take_expired(const struct cli *c, const struct svcctl_pidinfo *h, struct svcctl_lock **lk);
-/* cmd_stop.c: stop the recorded process (must be *expect when given); -1 stopped. */
+/*
+ * cmd_stop.c: stop the recorded process (must be *expect when given):
+ * CLI_GO_ON once it died (the caller removes the pidfile), else an exit code.
+ */
 int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect,
 		struct svcctl_pidinfo *in);
 /*
- * cmd_stop.c: judge the pidfile and open a handle on a running server: -1
- * to go on with *p, else the exit code (stop set: as stop, else as reload).
+ * cmd_stop.c: judge the pidfile and open a handle on a running server:
+ * CLI_GO_ON with *p, else the exit code (stop set: as stop, else as reload).
  */
 int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p);
 /* cmd_stop.c: re-check, then signal; 0 sent, 1 died, 2 not sent, < 0 error. */

@@ -126,8 +126,8 @@ int cmd_start(struct cli *c)
 	if (c->foreground)
 		return hold_and_run(c, c->ready_timeout_ms + LOCK_SLACK_MS, HOLD_START);
 	rc = start_lock(c, c->ready_timeout_ms + LOCK_SLACK_MS, HOLD_START, &lk);
-	if (rc != 0)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc != CLI_GO_ON)
+		return rc;
 	memset(&old, 0, sizeof(old));
 	svcctl_pidfile_read(c->path, &old);
 	rc = start_locked(c, lk, &old);

@@ -164,8 +164,8 @@ static void print_schedule(const struct cli *c, const struct svcctl_pidinfo *in)
 }
 
 /*
- * Judge the pidfile and open a handle on a running server: -1 to go on
- * with *p, else the exit code for a server that is not there to signal.
+ * Judge the pidfile and open a handle on a running server: CLI_GO_ON with
+ * *p, else the exit code for a server that is not there to signal.
  */
 int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p)
 {
@@ -199,12 +199,12 @@ int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct p
 		     svcctl_strerror(rc));
 		return EXIT_PRIV;
 	}
-	return -1;
+	return CLI_GO_ON;
 }
 
 /*
  * Run the schedule on the proven process (for run --expire, only if it is
- * still *expect): -1 once it died, else stop's exit code.
+ * still *expect): CLI_GO_ON once it died, else stop's exit code.
  */
 int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect, struct svcctl_pidinfo *in)
 {
@@ -212,7 +212,7 @@ int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect, struct
 	int rc;
 
 	rc = stop_open(c, 1, in, &p);
-	if (rc >= 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	if (expect != NULL && (in->pid != expect->pid || in->start != expect->start)) {
 		proc_close(&p);
@@ -229,7 +229,7 @@ int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect, struct
 		     (long long)in->pid);
 		return EXIT_FAIL;
 	}
-	return -1;
+	return CLI_GO_ON;
 }
 
 /*
@@ -264,7 +264,7 @@ int cmd_stop(struct cli *c)
 		rc = stop_leftovers_first(c, &set);
 	if (rc == 0)
 		rc = stop_holder(c, NULL, &in);
-	if (rc >= 0) {
+	if (rc != CLI_GO_ON) {
 		if (rc == EXIT_OK && !c->test)
 			session_forget(c->path);
 		return rc;

@@ -253,7 +253,7 @@ static int etcd_restart(struct cli *c)
 	return rc != EXIT_OK || c->test ? rc : etcd_start(c);
 }
 
-/* Run the verb in etcd mode when its target is etcd://; -1 when it is not. */
+/* Run the verb in etcd mode when its target is etcd://; CLI_GO_ON when it is not. */
 int etcd_dispatch(struct cli *c)
 {
 	static const struct {
@@ -267,7 +267,7 @@ int etcd_dispatch(struct cli *c)
 	const char *target = (c->cmd->opts & OPT_TARGET) ? c->path : c->rundir;
 
 	if (!svcctl_path_is_etcd(target))
-		return -1;
+		return CLI_GO_ON;
 	/* svcctl keeps the lease alive itself; expiry is the lease's TTL */
 	if (c->refresh || c->expire_ms > 0 || c->wait_pidfile || (c->opts.flags & SVCCTL_F_NFS)) {
 		fail("%s: --refresh, --expire, --nfs and --wait-pidfile do not apply to etcd:// "
@@ -280,5 +280,5 @@ int etcd_dispatch(struct cli *c)
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (table[i].verb == c->cmd->run)
 			return table[i].etcd(c);
-	return -1;
+	return CLI_GO_ON;
 }

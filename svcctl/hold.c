@@ -39,9 +39,10 @@ static int take_leftovers(const struct cli *c)
 }
 
 /*
- * Take <pidfile>.lock, waiting up to timeout_ms.  For start (HOLD_START),
- * a lock held while the pidfile names a live server means "running":
- * servers hold their own lock, and concurrent starters publish first.
+ * Take <pidfile>.lock, waiting up to timeout_ms: CLI_GO_ON with *lk, else an
+ * exit code.  For start (HOLD_START), a lock held while the pidfile names a
+ * live server means "running" (EXIT_OK): servers hold their own lock, and
+ * concurrent starters publish first.
  */
 static int take_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mode,
 		     struct svcctl_lock **lk)
@@ -62,7 +63,7 @@ static int take_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mod
 		if (rc != SVCCTL_E_BUSY && rc != SVCCTL_E_TIMEOUT)
 			break;
 		if (probe && running_now(c))
-			return -1;
+			return EXIT_OK;
 		/* a dead server's leftovers hold the lock they inherited */
 		if (probe && !cleared && in.state == SVCCTL_DEAD_LOCKED) {
 			cleared = 1;
@@ -84,10 +85,10 @@ static int take_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mod
 		fail("%s: cannot lock: %s", c->path, svcctl_strerror(rc));
 		return exit_for(rc);
 	}
-	return 0;
+	return CLI_GO_ON;
 }
 
-/* Take the lock and judge; 0 to go on with *lk, else an exit code. */
+/* Take the lock and judge; CLI_GO_ON with *lk, else an exit code. */
 int start_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mode,
 	       struct svcctl_lock **lk)
 {
@@ -95,7 +96,7 @@ int start_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mode,
 	int rc;
 
 	rc = take_lock(c, timeout_ms, mode, lk);
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	memset(&in, 0, sizeof(in));
 	rc = svcctl_lock_judge(*lk, &c->opts, &in);
@@ -107,14 +108,14 @@ int start_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mode,
 		svcctl_lock_release(*lk);
 		*lk = NULL;
 		rc = take_expired(c, &in, lk);
-		if (rc != 0)
+		if (rc != CLI_GO_ON)
 			return rc;
 		rc = svcctl_lock_judge(*lk, &c->opts, &in);
 	}
 	if (rc == SVCCTL_ABSENT || rc == SVCCTL_STALE) {
 		rc = take_leftovers(c);
 		if (rc == 0)
-			return 0;
+			return CLI_GO_ON;
 		svcctl_lock_close(*lk);
 		*lk = NULL;
 		return rc;
@@ -128,7 +129,7 @@ int start_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mode,
 	svcctl_lock_close(*lk);
 	*lk = NULL;
 	if (rc == SVCCTL_RUNNING)
-		return -1;
+		return mode == HOLD_START ? EXIT_OK : EXIT_RUN_BUSY;
 	return rc == SVCCTL_REMOTE ? EXIT_FAIL : exit_for(rc);
 }
 
@@ -162,9 +163,8 @@ int hold_and_run(const struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 	int rc;
 
 	rc = start_lock(c, timeout_ms, mode, &lk);
-	if (rc != 0)
-		/* run needs the lock; start --foreground is content that it runs */
-		return rc < 0 ? (mode == HOLD_RUN ? EXIT_FAIL : EXIT_OK) : rc;
+	if (rc != CLI_GO_ON)
+		return rc;
 	pub.c = c;
 	pub.lk = lk;
 	rc = spawn_child(c, &sp, publish_child, &pub);

@@ -223,33 +223,44 @@ static int next_pause(const struct waiting *w, int polled)
 	return left > 0 ? (int)left : 0;
 }
 
-/* One round: wait on the descriptors, then test; 1 ready, 0 not yet, else exit + 2. */
-static int wait_round(const struct cli *c, struct spawn *sp, int pidfd, struct waiting *w)
+/* How one round of the wait ended. */
+enum round {
+	ROUND_WAIT,  /* not ready yet */
+	ROUND_READY, /* every test passed */
+	ROUND_DONE   /* the start failed: the exit code is in *rc */
+};
+
+/* One round: wait on the descriptors, then test. */
+static enum round wait_round(const struct cli *c, struct spawn *sp, int pidfd, struct waiting *w,
+			     int *rc)
 {
 	int polled = w->pidfile || w->port || (w->cmd && w->sh.pid <= 0), r;
 	struct pollfd pf[3] = {{.fd = w->notify ? sp->ready_fd : -1, .events = POLLIN},
 			       {.fd = sp->exited ? -1 : pidfd, .events = POLLIN},
 			       {.fd = w->sh.pid > 0 ? w->sh.fd : -1, .events = POLLIN}};
 
+	*rc = EXIT_FAIL;
 	if (poll(pf, 3, next_pause(w, polled)) < 0 && errno != EINTR)
-		return 2 + EXIT_FAIL;
+		return ROUND_DONE;
 	w->backoff = w->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : w->backoff * 2;
 	if (pf[0].revents & (POLLIN | POLLHUP)) {
 		r = c->notify_fd >= 0 ? pipe_read(sp) : notify_drain(c, sp, &w->deadline);
 		if (r < 0) {
 			fail("%s: server closed fd %d without saying it was ready", c->path,
 			     c->notify_fd);
-			return 2 + EXIT_FAIL;
+			return ROUND_DONE;
 		}
 		w->notify = !r;
 	}
 	reap(sp, w);
-	if (server_gone(c, sp, w))
-		return 2 + died(c, sp);
+	if (server_gone(c, sp, w)) {
+		*rc = died(c, sp);
+		return ROUND_DONE;
+	}
 	r = poll_tests(c, sp, w);
 	if (r < 0)
-		return 2 + EXIT_FAIL;
-	return r && svcctl__mono_ms() >= w->uptime_at;
+		return ROUND_DONE;
+	return r && svcctl__mono_ms() >= w->uptime_at ? ROUND_READY : ROUND_WAIT;
 }
 
 /* Report a start that ran out of time, naming the tests still pending. */
@@ -295,20 +306,21 @@ int spawn_wait_ready(const struct cli *c, struct spawn *sp)
 			    -1,
 			    0,
 			    {-1, -1}};
-	int pidfd, r = 0;
+	enum round r = ROUND_WAIT;
+	int pidfd, rc = EXIT_FAIL;
 
 	if (!w.notify && !w.pidfile && !w.port && !w.cmd && c->min_uptime_ms == 0)
 		return 0;
 	pidfd = svcctl__pidfd_open(sp->pid);
-	while (r == 0 && svcctl__mono_ms() < w.deadline)
-		r = wait_round(c, sp, pidfd, &w);
+	while (r == ROUND_WAIT && svcctl__mono_ms() < w.deadline)
+		r = wait_round(c, sp, pidfd, &w, &rc);
 	if (pidfd >= 0)
 		close(pidfd);
 	shell_kill(&w.sh);
-	if (r == 1)
+	if (r == ROUND_READY)
 		return main_alive(c, sp) ? 0 : EXIT_FAIL;
-	if (r > 1)
-		return r - 2;
+	if (r == ROUND_DONE)
+		return rc;
 	return timed_out(c, sp, &w, start);
 }
 

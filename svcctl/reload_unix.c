@@ -198,7 +198,7 @@ int cmd_reload(struct cli *c)
 	if (rc != 0)
 		return rc;
 	rc = stop_open(c, 0, &in, &p);
-	if (rc >= 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	rc = await_handler(c, &p, c->sig ? c->sig : SIGHUP);
 	if (rc != 0 || listen_notify(c, &p, &sp) != 0) {

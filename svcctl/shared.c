@@ -75,7 +75,8 @@ static void report_expired(const struct cli *c, const struct svcctl_pidinfo *h)
 /*
  * The holder h is older than --expire: stop it with the stop schedule
  * (signals only while the pidfile still names it), then wait for its
- * lock.  Its file is never deleted while it lives.
+ * lock: CLI_GO_ON with *lk, else an exit code.  Its file is never deleted
+ * while it lives.
  */
 int take_expired(const struct cli *c, const struct svcctl_pidinfo *h, struct svcctl_lock **lk)
 {
@@ -91,12 +92,12 @@ int take_expired(const struct cli *c, const struct svcctl_pidinfo *h, struct svc
 	}
 	memset(&in, 0, sizeof(in));
 	rc = stop_holder(c, h, &in);
-	if (rc > 0) {
+	if (rc != CLI_GO_ON && rc != EXIT_OK) {
 		fail("%s: the expired holder pid %lld could not be stopped", c->path,
 		     (long long)h->pid);
 		return EXIT_RUN_UNSTOPPED;
 	}
-	if (rc < 0)
+	if (rc == CLI_GO_ON)
 		say(c, "%s: stopped expired holder pid %lld", c->path, (long long)h->pid);
 	o.flags |= SVCCTL_F_MKDIRS;
 	o.timeout_ms = RELEASE_WAIT_MS + (c->wait_ms > 0 ? c->wait_ms : 0);
@@ -106,7 +107,7 @@ int take_expired(const struct cli *c, const struct svcctl_pidinfo *h, struct svc
 		     c->path, (long long)in.pid, svcctl_strerror(rc));
 		return EXIT_RUN_UNSTOPPED;
 	}
-	return 0;
+	return CLI_GO_ON;
 }
 
 /* A running or remote holder whose pidfile is older than run --expire. */
