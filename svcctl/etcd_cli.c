@@ -33,13 +33,14 @@ void etcd_holder_text(const struct svcctl_pidinfo *in, char *buf, size_t size)
 		 in->host[0] ? in->host : "an unknown host", (long long)in->token, left);
 }
 
-/* Report a key held by another: an error for run, news for the others. */
-void etcd_say_holder(const struct cli *c, const char *what, const struct svcctl_pidinfo *in)
+/* Report a key held by another: an error for run (HOLD_RUN), news for start. */
+void etcd_say_holder(const struct cli *c, enum hold_mode mode, const char *what,
+		     const struct svcctl_pidinfo *in)
 {
 	char h[SVCCTL_HOST_MAX + 96];
 
 	etcd_holder_text(in, h, sizeof(h));
-	if (c->cmd->run == cmd_run)
+	if (mode == HOLD_RUN)
 		fail("%s: %s by %s%s%s", c->path, what, h, in->msg[0] ? ": " : "", in->msg);
 	else
 		say(c, "%s: %s by %s%s%s", c->path, what, h, in->msg[0] ? ": " : "", in->msg);
@@ -53,7 +54,7 @@ int etcd_running(const struct cli *c)
 	memset(&in, 0, sizeof(in));
 	if (svcctl_pidfile_state(c->path, &c->opts, &in) != SVCCTL_RUNNING)
 		return 0;
-	etcd_say_holder(c, "already running, held", &in);
+	etcd_say_holder(c, HOLD_START, "already running, held", &in);
 	return 1;
 }
 
@@ -253,6 +254,12 @@ static int etcd_restart(struct cli *c)
 	return rc != EXIT_OK || c->test ? rc : etcd_start(c);
 }
 
+/* run in etcd mode: hold the key while COMMAND runs, waiting up to -w. */
+static int etcd_run_verb(struct cli *c)
+{
+	return etcd_run(c, c->wait_ms, HOLD_RUN);
+}
+
 /* Run the verb in etcd mode when its target is etcd://; CLI_GO_ON when it is not. */
 int etcd_dispatch(struct cli *c)
 {
@@ -262,7 +269,7 @@ int etcd_dispatch(struct cli *c)
 	} table[] = {
 	    {cmd_status, etcd_status},   {cmd_stop, etcd_stop},       {cmd_reload, etcd_reload},
 	    {cmd_start, etcd_start},     {cmd_restart, etcd_restart}, {cmd_list, etcd_list},
-	    {cmd_cleanup, etcd_cleanup},
+	    {cmd_cleanup, etcd_cleanup}, {cmd_run, etcd_run_verb},
 	};
 	const char *target = (c->cmd->opts & OPT_TARGET) ? c->path : c->rundir;
 
@@ -275,8 +282,6 @@ int etcd_dispatch(struct cli *c)
 		     target);
 		return EXIT_USAGE;
 	}
-	if (c->cmd->run == cmd_run)
-		return etcd_run(c, c->wait_ms, HOLD_RUN);
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (table[i].verb == c->cmd->run)
 			return table[i].etcd(c);

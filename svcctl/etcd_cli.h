@@ -13,14 +13,19 @@ const char *etcd_key_of(const char *path);
 /* "pid P on HOST (token T, lease Ns left)" for messages, into buf. */
 void etcd_holder_text(const struct svcctl_pidinfo *in, char *buf, size_t size);
 
-/* Report a key held by another as "PATH: WHAT by ..." (an error for run). */
-void etcd_say_holder(const struct cli *c, const char *what, const struct svcctl_pidinfo *in);
+/* Report a key held by another as "PATH: WHAT by ..." (an error for HOLD_RUN). */
+void etcd_say_holder(const struct cli *c, enum hold_mode mode, const char *what,
+		     const struct svcctl_pidinfo *in);
 
 /* Is the key held now?  1 (said so), 0 free; an error is left to the acquire. */
 int etcd_running(const struct cli *c);
 
-/* Take the key: 0 with *lk, -1 held by another (reported), else an exit code. */
-int etcd_acquire(const struct cli *c, int64_t timeout_ms, struct svcctl_lock **lk);
+/*
+ * Take the key: CLI_GO_ON with *lk, else an exit code (held by another:
+ * reported, EXIT_RUN_BUSY for HOLD_RUN, EXIT_OK for HOLD_START).
+ */
+int etcd_acquire(const struct cli *c, enum hold_mode mode, int64_t timeout_ms,
+		 struct svcctl_lock **lk);
 
 /* Wait for the child or the lease's loss; the child's code or EXIT_RUN_LOST. */
 int etcd_hold_child(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp, int group);

@@ -27,10 +27,12 @@
 #define KILL_WAIT_MS 5000
 
 /*
- * Take the key, waiting up to timeout_ms (< 0 forever).  0 with *lk; -1
- * when another holder has it (reported); else an exit code after a message.
+ * Take the key, waiting up to timeout_ms (< 0 forever): CLI_GO_ON with *lk.
+ * When another holder has it (reported): EXIT_RUN_BUSY for run, EXIT_OK for
+ * start; else an exit code after a message.
  */
-int etcd_acquire(const struct cli *c, int64_t timeout_ms, struct svcctl_lock **lk)
+int etcd_acquire(const struct cli *c, enum hold_mode mode, int64_t timeout_ms,
+		 struct svcctl_lock **lk)
 {
 	struct svcctl_opts o = c->opts;
 	struct svcctl_pidinfo in;
@@ -40,10 +42,10 @@ int etcd_acquire(const struct cli *c, int64_t timeout_ms, struct svcctl_lock **l
 	memset(&in, 0, sizeof(in));
 	rc = svcctl_pidfile_lock(c->path, &o, lk, &in);
 	if (rc == 0)
-		return 0;
+		return CLI_GO_ON;
 	if (rc == SVCCTL_E_BUSY || rc == SVCCTL_E_TIMEOUT) {
-		etcd_say_holder(c, rc == SVCCTL_E_TIMEOUT ? "still held" : "held", &in);
-		return -1;
+		etcd_say_holder(c, mode, rc == SVCCTL_E_TIMEOUT ? "still held" : "held", &in);
+		return mode == HOLD_RUN ? EXIT_RUN_BUSY : EXIT_OK;
 	}
 	fail("%s: cannot lock: %s", c->path, svcctl_strerror(rc));
 	return exit_for(rc);
@@ -155,9 +157,9 @@ int etcd_run(struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 	struct spawn sp;
 	int rc;
 
-	rc = etcd_acquire(c, timeout_ms, &lk);
-	if (rc != 0)
-		return rc < 0 ? (mode == HOLD_RUN ? EXIT_RUN_BUSY : EXIT_OK) : rc;
+	rc = etcd_acquire(c, mode, timeout_ms, &lk);
+	if (rc != CLI_GO_ON)
+		return rc;
 	rc = export_lock(c, lk);
 	c->pdeath_parent = (int64_t)getpid();
 	pub.c = c;
@@ -245,10 +247,10 @@ static int holder_main(struct cli *c, int rep)
 	struct spawn sp;
 	int rc;
 
-	rc = etcd_acquire(c, 0, &lk);
-	if (rc != 0) {
-		report_start(&rep, rc < 0 ? EXIT_OK : rc);
-		return rc < 0 ? EXIT_OK : rc;
+	rc = etcd_acquire(c, HOLD_START, 0, &lk);
+	if (rc != CLI_GO_ON) {
+		report_start(&rep, rc);
+		return rc;
 	}
 	rc = export_lock(c, lk);
 	c->pdeath_parent = (int64_t)getpid();
