@@ -199,13 +199,13 @@ int etcd_dispatch(struct cli *c);
 struct spawn;
 struct proc;
 
-/* shared.c: remove a stale pidfile, an aged remote one too; 0 or a library code. */
+/* stale.c: remove a stale pidfile, an aged remote one too; 0 or a library code. */
 int remove_stale(const struct cli *c, const char *path);
-/* shared.c: wait for the run child, touching the lock every stale age / 2. */
+/* refresh.c: wait for the run child, touching the lock every stale age / 2. */
 int wait_refreshing(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp);
-/* shared.c: is state st with *in a live holder older than run --expire? */
+/* expire.c: is state st with *in a live holder older than run --expire? */
 int is_expired(const struct cli *c, int st, const struct svcctl_pidinfo *in);
-/* shared.c: stop an expired holder and take the lock: CLI_GO_ON with *lk, else an exit code. */
+/* expire.c: stop an expired holder and take the lock: CLI_GO_ON with *lk, else an exit code. */
 int take_expired(const struct cli *c, const struct svcctl_pidinfo *h, struct svcctl_lock **lk);
 /*
  * cmd_stop.c: stop the recorded process (must be *expect when given):
@@ -222,8 +222,8 @@ int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct p
 int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig);
 /* reload_unix.c: --check CMD; 0 passed (or none), else EXIT_FAIL after its output. */
 int check_config(const struct cli *c);
-/* cmd_list.c: list --pid / --mine: what the owner holds in RUNDIR. */
-int list_owned(const struct cli *c);
+/* rundir.c: call fn(path, name, arg) on every *.pid in RUNDIR, sorted; an exit code. */
+int each_pidfile(const struct cli *c, void (*fn)(const char *, const char *, void *), void *arg);
 
 /* ---- process layer (proc_unix.c, spawn_unix.c, ready_unix.c) ---- */
 

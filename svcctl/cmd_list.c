@@ -1,7 +1,8 @@
 /*
- * list --pid PID / --mine: the pidfiles and lock records in RUNDIR held by
- * one process, as lock.sh's lock_list_ does.  "Held" means the file
- * records that pid and the library judges it running (same start time).
+ * list: a table (or JSON array) of the pidfiles in RUNDIR; with --pid PID
+ * or --mine, the pidfiles and lock records in RUNDIR held by one process,
+ * as lock.sh's lock_list_ does.  "Held" means the file records that pid
+ * and the library judges it running (same start time).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -60,7 +61,7 @@ static int scan(const struct cli *c, struct dirent **ents, int n)
 }
 
 /* list --pid / --mine: exit 0 with the held files (none is not an error). */
-int list_owned(const struct cli *c)
+static int list_owned(const struct cli *c)
 {
 	struct dirent **ents;
 	int n = scandir(c->rundir, &ents, is_candidate, alphasort);
@@ -80,4 +81,49 @@ int list_owned(const struct cli *c)
 	if (c->json)
 		fputs("]\n", stdout);
 	return EXIT_OK;
+}
+
+struct list_ctx {
+	const struct cli *c;
+	int count;
+};
+
+/* One row of list: a table line, or one element of the JSON array. */
+static void list_one(const char *path, const char *name, void *arg)
+{
+	struct list_ctx *x = arg;
+	struct svcctl_pidinfo in;
+	char up[32] = "-";
+	int st;
+
+	memset(&in, 0, sizeof(in));
+	st = svcctl_pidfile_state(path, &x->c->opts, &in);
+	if (x->c->json) {
+		fputs(x->count++ ? "," : "", stdout);
+		print_info_json(stdout, path, st, &in);
+		return;
+	}
+	if (st == SVCCTL_RUNNING)
+		format_uptime(proc_uptime(in.pid, in.start), up, sizeof(up));
+	printf("%-24.*s %-12s %8lld %8s %s\n", (int)(strlen(name) - 4), name,
+	       st < 0 ? "unknown" : svcctl_state_name(st), st > 0 ? (long long)in.pid : 0LL, up,
+	       st < 0 ? svcctl_strerror(st) : in.msg);
+}
+
+/* list: a table (or JSON array) of every pidfile in RUNDIR. */
+int cmd_list(struct cli *c)
+{
+	struct list_ctx x = {c, 0};
+	int rc;
+
+	if (c->owner != 0)
+		return list_owned(c);
+	if (c->json)
+		fputc('[', stdout);
+	else
+		printf("%-24s %-12s %8s %8s %s\n", "NAME", "STATE", "PID", "UPTIME", "STATUS");
+	rc = each_pidfile(c, list_one, &x);
+	if (c->json)
+		fputs("]\n", stdout);
+	return rc;
 }
