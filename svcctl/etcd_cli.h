@@ -1,6 +1,7 @@
 /*
  * etcd mode of the front end: the verbs on an etcd://HOSTS/KEY target
- * (etcd_cli.c) and the holding side of run and start (etcd_hold.c).
+ * (etcd_cli.c), the holding side of run and start (etcd_hold.c) and the
+ * key and its holder as both tell them (etcd_key.c).
  */
 #ifndef SVCCTL_ETCD_CLI_H
 #define SVCCTL_ETCD_CLI_H
