@@ -208,17 +208,17 @@ int is_expired(const struct cli *c, int st, const struct svcctl_pidinfo *in);
 /* expire.c: stop an expired holder and take the lock: CLI_GO_ON with *lk, else an exit code. */
 int take_expired(const struct cli *c, const struct svcctl_pidinfo *h, struct svcctl_lock **lk);
 /*
- * cmd_stop.c: stop the recorded process (must be *expect when given):
+ * schedule.c: stop the recorded process (must be *expect when given):
  * CLI_GO_ON once it died (the caller removes the pidfile), else an exit code.
  */
 int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect,
 		struct svcctl_pidinfo *in);
 /*
- * cmd_stop.c: judge the pidfile and open a handle on a running server:
+ * schedule.c: judge the pidfile and open a handle on a running server:
  * CLI_GO_ON with *p, else the exit code (stop set: as stop, else as reload).
  */
 int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p);
-/* cmd_stop.c: re-check, then signal; 0 sent, 1 died, 2 not sent, < 0 error. */
+/* schedule.c: re-check, then signal; 0 sent, 1 died, 2 not sent, < 0 error. */
 int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig);
 /* reload_unix.c: --check CMD; 0 passed (or none), else EXIT_FAIL after its output. */
 int check_config(const struct cli *c);
