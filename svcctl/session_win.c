@@ -30,9 +30,3 @@ void session_forget(const char *pidfile)
 {
 	(void)pidfile;
 }
-
-int check_config(const struct cli *c)
-{
-	(void)c;
-	return 0;
-}
