@@ -4,12 +4,8 @@
 # TTLs on a busy machine.
 set(SVCCTL_ETCD_CLI_TESTS run loss verbs cluster auth tls nolib)
 if(SVCCTL_ETCD)
-  foreach(t ${SVCCTL_ETCD_CLI_TESTS})
-    add_test(NAME etcd.${t}
-      COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_${t}.sh
-              $<TARGET_FILE:svcctl> $<TARGET_FILE:svcctl_example_server>)
-    set_tests_properties(etcd.${t} PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
-  endforeach()
+  svcctl_script_tests(etcd NAMES ${SVCCTL_ETCD_CLI_TESTS} TIMEOUT 300
+    ARGS $<TARGET_FILE:svcctl> $<TARGET_FILE:svcctl_example_server>)
 endif()
 
 find_program(SHELLCHECK shellcheck)
