@@ -295,7 +295,7 @@ void session_of(const struct spawn *sp, int64_t *sid, uint64_t *sid_start);
 /* leftover_unix.c: remove <pidfile>.session (when stale) and <pidfile>.notify. */
 void session_forget(const char *pidfile);
 
-/* Become the subreaper of what we start, so orphans stay provably ours. */
+/* tree_unix.c: become the subreaper of what we start, so orphans stay provably ours. */
 void spawn_adopt_orphans(void);
 
 /*
@@ -313,8 +313,9 @@ int ready_child_fd(const struct spawn *sp);
 /* Wait until the server is ready per c; 0 ready, else an exit code. */
 int spawn_wait_ready(const struct cli *c, struct spawn *sp);
 
-/* Kill what a failed start left (TERM, then KILL, bounded) and reap it. */
+/* tree_unix.c: kill what a failed start left (TERM, then KILL, bounded) and reap it. */
 void spawn_abort(struct spawn *sp);
+/* ready_unix.c: close the readiness channel and remove the notify socket. */
 void spawn_free(struct spawn *sp);
 
 /*

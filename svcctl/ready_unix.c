@@ -13,7 +13,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,10 +21,6 @@
 
 /* Longest pause between two polled tests. */
 #define BACKOFF_MAX_MS 50
-
-/* How long a failed start's session gets after TERM, and after KILL. */
-#define ABORT_TERM_MS 2000
-#define ABORT_KILL_MS 2000
 
 /* What is still to pass, and how the wait stands. */
 struct waiting {
@@ -324,23 +319,6 @@ int spawn_wait_ready(const struct cli *c, struct spawn *sp)
 	return timed_out(c, sp, &w, start);
 }
 
-/* Kill everything the failed start left (our descendants: TERM, then KILL). */
-void spawn_abort(struct spawn *sp)
-{
-	struct svcctl_schedule s;
-	struct procset tree;
-
-	if (sp->pid <= 1)
-		return;
-	memset(&tree, 0, sizeof(tree));
-	svcctl_schedule_default(SIGTERM, ABORT_TERM_MS, ABORT_KILL_MS, &s);
-	procset_stop(NULL, &s, &tree);
-	if (!sp->exited && waitpid((pid_t)sp->pid, &sp->wstatus, WNOHANG) == (pid_t)sp->pid)
-		sp->exited = 1;
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-}
-
 /* Close the readiness channel and remove the notify socket. */
 void spawn_free(struct spawn *sp)
 {
@@ -352,10 +330,4 @@ void spawn_free(struct spawn *sp)
 	else if (sp->ready_fd >= 0)
 		close(sp->ready_fd);
 	sp->ready_fd = -1;
-}
-
-/* Become the reaper of orphans of what we start, so descent stays provable. */
-void spawn_adopt_orphans(void)
-{
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
