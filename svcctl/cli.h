@@ -155,7 +155,7 @@ void json_string(FILE *f, const char *s);
 void print_info_json(FILE *f, const char *path, int state, const struct svcctl_pidinfo *in);
 void format_uptime(int64_t secs, char *buf, size_t size);
 
-/* verbs */
+/* verbs: cmd_VERB.c each (Windows: unix_only_win.c refuses start, restart and reload) */
 int cmd_start(struct cli *c);
 int cmd_restart(struct cli *c);
 int cmd_stop(struct cli *c);
@@ -220,7 +220,7 @@ int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect,
 int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p);
 /* schedule.c: re-check, then signal; 0 sent, 1 died, 2 not sent, < 0 error. */
 int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig);
-/* reload_unix.c: --check CMD; 0 passed (or none), else EXIT_FAIL after its output. */
+/* cmd_reload.c: --check CMD; 0 passed (or none), else EXIT_FAIL after its output. */
 int check_config(const struct cli *c);
 /* rundir.c: call fn(path, name, arg) on every *.pid in RUNDIR, sorted; an exit code. */
 int each_pidfile(const struct cli *c, void (*fn)(const char *, const char *, void *), void *arg);

@@ -1,6 +1,6 @@
 /*
- * start and restart: under <pidfile>.lock, check, spawn, wait for
- * readiness and publish, so concurrent starts start exactly one server.
+ * start: under <pidfile>.lock, check, spawn, wait for readiness and
+ * publish, so concurrent starts start exactly one server.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -139,16 +139,4 @@ int cmd_start(struct cli *c)
 	if (rc != 0 && c->wait_pidfile)
 		remove_written(c, &old);
 	return rc;
-}
-
-/* restart: stop (a stopped server is fine), then start; --test only shows the stop. */
-int cmd_restart(struct cli *c)
-{
-	int rc = check_config(c);
-
-	if (rc == 0)
-		rc = cmd_stop(c);
-	if (rc != EXIT_OK || c->test)
-		return rc;
-	return cmd_start(c);
 }
