@@ -218,7 +218,14 @@ int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect,
  * CLI_GO_ON with *p, else the exit code (stop set: as stop, else as reload).
  */
 int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p);
-/* schedule.c: re-check, then signal; 0 sent, 1 died, 2 not sent, < 0 error. */
+/* What stop_send() did (a negative library code: an error, reported). */
+enum sent {
+	SENT,      /* signalled, or skipped: the pidfile names another process now */
+	SENT_GONE, /* the process had died */
+	SENT_NOT   /* no way to deliver the signal here (Windows: no window to close) */
+};
+
+/* schedule.c: re-check, then signal; an enum sent, or < 0 on an error. */
 int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig);
 /* cmd_reload.c: --check CMD; 0 passed (or none), else EXIT_FAIL after its output. */
 int check_config(const struct cli *c);

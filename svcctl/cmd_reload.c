@@ -206,10 +206,10 @@ int cmd_reload(struct cli *c)
 		return EXIT_FAIL;
 	}
 	rc = stop_send(c, &p, &in, c->sig ? c->sig : SIGHUP);
-	if (rc == 1) {
+	if (rc == SENT_GONE) {
 		say(c, "%s: not running", c->path);
 		rc = EXIT_NOT_RUNNING;
-	} else if (rc < 0 || rc == 2) {
+	} else if (rc < 0 || rc == SENT_NOT) {
 		rc = rc < 0 ? exit_for(rc) : EXIT_FAIL;
 	} else {
 		rc = c->notify ? await_notify(c, &p, &sp) : settle(c, &p);

@@ -21,10 +21,17 @@ static const char *signame(int sig, char *buf, size_t size)
 	return buf;
 }
 
+/* What recheck() found. */
+enum check {
+	CHECK_SIGNAL, /* still the process judged: signal it */
+	CHECK_GONE,   /* dead, a zombie, or its pid now names another process */
+	CHECK_SKIP    /* the pidfile names another process now (said so) */
+};
+
 /*
  * Re-verify right before a signal: root safety, the process itself (alive,
  * not a zombie, same start time) and the pidfile (still names it, or the
- * server removed it on its way out).  0 signal, 1 died, 2 skip, < 0 refuse.
+ * server removed it on its way out).  An enum check, or < 0 to refuse.
  */
 static int recheck(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *was)
 {
@@ -35,14 +42,14 @@ static int recheck(const struct cli *c, const struct proc *p, const struct svcct
 		return SVCCTL_E_UNSAFE;
 	/* dead, a zombie, or its pid now names another process */
 	if (!proc_verify(p))
-		return 1;
+		return CHECK_GONE;
 	memset(&now, 0, sizeof(now));
 	st = svcctl_pidfile_state(c->path, &c->opts, &now);
 	if (st == SVCCTL_ABSENT ||
 	    (st == SVCCTL_RUNNING && now.pid == was->pid && now.start == was->start))
-		return 0;
+		return CHECK_SIGNAL;
 	say(c, "%s: no longer names pid %lld as judged; not signalled", c->path, (long long)p->pid);
-	return 2;
+	return CHECK_SKIP;
 }
 
 /* Report a state that leaves nothing to signal; returns the exit code. */
@@ -85,18 +92,20 @@ static int not_running(const struct cli *c, int st, const struct svcctl_pidinfo 
 	return EXIT_OK;
 }
 
-/* Signal only the proven process (see recheck); 1 died, 2 not sent, < 0 on errors. */
+/* Signal only the proven process (see recheck); an enum sent, or < 0 on errors. */
 int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig)
 {
 	char buf[16];
 	int rc;
 
 	rc = recheck(c, p, in);
-	if (rc != 0)
-		return rc == 2 ? 0 : rc;
+	if (rc == CHECK_GONE)
+		return SENT_GONE;
+	if (rc != CHECK_SIGNAL)
+		return rc == CHECK_SKIP ? SENT : rc;
 	rc = proc_signal(p, sig, c->group);
 	if (rc == -ESRCH)
-		return 1;
+		return SENT_GONE;
 	if (rc < 0) {
 		fail("%s: cannot signal pid %lld: %s", c->path, (long long)p->pid,
 		     svcctl_strerror(rc));
@@ -106,11 +115,11 @@ int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pid
 	if (rc > 0) {
 		say(c, "%s: pid %lld has no way to receive %s here; not sent", c->path,
 		    (long long)p->pid, signame(sig, buf, sizeof(buf)));
-		return 2;
+		return SENT_NOT;
 	}
 	say(c, "%s: sent %s to %s %lld", c->path, signame(sig, buf, sizeof(buf)),
 	    c->group ? "process group of" : "pid", (long long)p->pid);
-	return 0;
+	return SENT;
 }
 
 /* Run the schedule; 1 when the process died, 0 alive at the end, < 0 error. */
@@ -127,10 +136,13 @@ static int run_schedule(const struct cli *c, const struct proc *p, const struct 
 		if (it->kind == SVCCTL_SCHED_SIGNAL) {
 			rc = stop_send(c, p, in, (int)it->value);
 			/* nothing sent: skip its wait when a later signal follows */
-			if (rc == 2 && i + 2 < s->len && s->item[i + 1].kind == SVCCTL_SCHED_WAIT &&
+			if (rc == SENT_NOT && i + 2 < s->len &&
+			    s->item[i + 1].kind == SVCCTL_SCHED_WAIT &&
 			    s->item[i + 2].kind == SVCCTL_SCHED_SIGNAL)
 				i++;
-			else if (rc != 0 && rc != 2)
+			else if (rc == SENT_GONE)
+				return 1;
+			else if (rc < 0)
 				return rc;
 		} else if (it->kind == SVCCTL_SCHED_WAIT) {
 			if (proc_wait_dead(p, it->value))
