@@ -442,7 +442,7 @@ int64_t proc_session(int64_t pid);
 /* Is pid ancestor, a descendant of it, or (as our subreaped orphan) of ours? */
 int proc_descends(int64_t pid, int64_t ancestor);
 
-/* The default RUNDIR for this user into buf; 0 or -1 when none. */
+/* rundir_unix.c, rundir_win.c: the default RUNDIR for this user into buf; 0 or -1 when none. */
 int default_rundir(char *buf, size_t size);
 
 #endif /* SVCCTL_CLI_H */
