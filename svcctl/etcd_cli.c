@@ -219,12 +219,12 @@ static int etcd_run_verb(struct cli *c)
 int etcd_dispatch(struct cli *c)
 {
 	static const struct {
-		int (*verb)(struct cli *);
+		const char *verb;
 		int (*etcd)(struct cli *);
 	} table[] = {
-	    {cmd_status, etcd_status},   {cmd_stop, etcd_stop},       {cmd_reload, etcd_reload},
-	    {cmd_start, etcd_start},     {cmd_restart, etcd_restart}, {cmd_list, etcd_list},
-	    {cmd_cleanup, etcd_cleanup}, {cmd_run, etcd_run_verb},
+	    {"status", etcd_status},   {"stop", etcd_stop},       {"reload", etcd_reload},
+	    {"start", etcd_start},     {"restart", etcd_restart}, {"list", etcd_list},
+	    {"cleanup", etcd_cleanup}, {"run", etcd_run_verb},
 	};
 	const char *target = (c->cmd->opts & OPT_TARGET) ? c->path : c->rundir;
 
@@ -238,7 +238,7 @@ int etcd_dispatch(struct cli *c)
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (table[i].verb == c->cmd->run)
+		if (strcmp(table[i].verb, c->cmd->name) == 0)
 			return table[i].etcd(c);
 	return CLI_GO_ON;
 }
