@@ -22,49 +22,22 @@
 #define EXIT_NOT_INSTALLED 5
 #define EXIT_NOT_RUNNING 7
 
-/* Option groups: which verbs accept which options. */
-#define OPT_TARGET 0x01  /* -p, NAME */
-#define OPT_RUNDIR 0x02  /* -d */
-#define OPT_START 0x04   /* -C -o -e --umask --foreground readiness */
-#define OPT_STOP 0x08    /* -t --retry --group --test */
-#define OPT_SIGNAL 0x10  /* -s */
-#define OPT_JSON 0x20    /* --json */
-#define OPT_WAIT 0x40    /* -w */
-#define OPT_COMMAND 0x80 /* -- COMMAND [ARG...] required */
+/* One bit per verb: the verbs an option applies to (struct cli_option). */
+#define V_START 0x01
+#define V_STOP 0x02
+#define V_STATUS 0x04
+#define V_RELOAD 0x08
+#define V_RESTART 0x10
+#define V_LIST 0x20
+#define V_CLEANUP 0x40
+#define V_RUN 0x80
+#define V_ALL 0xffu
+#define V_TOP 0x100 /* svcctl OPTION, without a verb */
 
-/* Option groups of shared storage and lock conveniences. */
-#define OPT_SHARED 0x100  /* --stale-age --nfs */
-#define OPT_MSG 0x200     /* -m */
-#define OPT_HOLD 0x400    /* --refresh --expire */
-#define OPT_OWNER 0x800   /* --pid --mine */
-#define OPT_USER 0x1000   /* -u */
-#define OPT_UNSAFE 0x2000 /* --allow-unsafe-pidfile */
-
-/* Option groups of readiness and reload checks. */
-#define OPT_READY 0x4000   /* --notify --ready-timeout (start, restart, reload) */
-#define OPT_CHECK 0x8000   /* --check (reload, restart) */
-#define OPT_RELOAD 0x10000 /* --settle */
-#define OPT_ETCD 0x20000   /* --etcd-* credentials */
-
-/* Long options of shared storage, lock conveniences, readiness and etcd (args_ext.c). */
-enum {
-	O_STALE_AGE = 512,
-	O_NFS,
-	O_REFRESH,
-	O_EXPIRE,
-	O_PID,
-	O_MINE,
-	O_READY_PORT,
-	O_READY_CMD,
-	O_MIN_UPTIME,
-	O_CHECK,
-	O_SETTLE,
-	O_ETCD_CACERT,
-	O_ETCD_CERT,
-	O_ETCD_KEY,
-	O_ETCD_USER,
-	O_ETCD_PASSWORD_FILE
-};
+/* What a verb takes besides options (struct cli_cmd's flags). */
+#define CMD_TARGET 0x1  /* -p PIDFILE, NAME or etcd://HOSTS/KEY */
+#define CMD_COMMAND 0x2 /* -- COMMAND [ARG...], required */
+#define CMD_PREFIX 0x4  /* -d RUNDIR or etcd://HOSTS/PREFIX */
 
 /* --ready-timeout when not given: 30 s (plus --min-uptime). */
 #define READY_TIMEOUT_DEFAULT_MS 30000
@@ -108,7 +81,11 @@ struct cli {
 	unsigned umask;
 	const char *env[CLI_ENV_MAX];
 	int nenv;
-	char **argv; /* COMMAND [ARG...], NULL-terminated */
+	char **argv;         /* COMMAND [ARG...], NULL-terminated */
+	const char *pidfile; /* -p as given, before resolution into path */
+	const char *retry;   /* --retry as given, parsed into sched */
+	unsigned
+	    given_group; /* the exclusive option groups (cli_option.group) seen, one bit each */
 
 	/* shared storage and lock conveniences */
 	struct svcctl_opts opts; /* --stale-age, --nfs, -m for the library */
@@ -119,26 +96,61 @@ struct cli {
 	int64_t pdeath_parent;   /* etcd mode: the child dies with this pid (PR_SET_PDEATHSIG) */
 };
 
-/* One verb: its name, handler, accepted options and usage line. */
+/* One verb: its name, handler, bit in cli_option.verbs, CMD_* flags and help text. */
 struct cli_cmd {
 	const char *name;
 	int (*run)(struct cli *c);
-	unsigned opts;
-	const char *usage;
+	unsigned bit;
+	unsigned flags;
 	const char *help;
 };
 
+/*
+ * One option: everything parsing, help, completion and the man-page test
+ * need.  Options with the same non-zero group exclude each other.
+ */
+struct cli_option {
+	const char *name; /* long name: "pidfile" */
+	int key;          /* short letter 'p', or a value >= 256 without one */
+	int has_arg;      /* no_argument, required_argument, optional_argument */
+	const char *arg;  /* argument name for help and usage: "PIDFILE", or NULL */
+	unsigned verbs;   /* V_* bits of the verbs that take it */
+	const char *help; /* one line for VERB --help; NULL: hidden */
+	int group;        /* exclusive group, 0 none */
+};
+
+struct option;
+
+/* options.c: the option table, ended by a NULL name. */
+extern const struct cli_option cli_options[];
+/* options.c: the option of key, or NULL. */
+const struct cli_option *cli_option_of(int key);
+/* options.c: how messages name o: "-p" when it has a letter, else "--name". */
+const char *cli_option_label(const struct cli_option *o, char *buf, size_t size);
+/* options.c: the getopt_long tables of cli_options (built on the first call). */
+const struct option *cli_longopts(const char **shortopts);
+/* options.c: store option o with argument arg into *c; -1 fine, else EXIT_USAGE. */
+int cli_option_apply(struct cli *c, const struct cli_option *o, const char *arg);
+
 /* args.c: parse argv after the verb into *c; -1 to run the verb, else an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c);
-/* main.c: print the usage line of cmd, or of every verb when cmd is NULL. */
-void cli_usage(FILE *f, const struct cli_cmd *cmd);
-/* args.c: report a bad value of an option and the usage line; EXIT_USAGE. */
-int cli_bad(const struct cli *c, const char *opt, const char *val, const char *why);
+/* args_check.c: report a bad value of an option (no usage line); EXIT_USAGE. */
+int cli_bad(const char *opt, const char *val, const char *why);
+/* args_check.c: check the combination of options after parsing. */
+int cli_check(struct cli *c);
 
-/* args_ext.c: apply one O_* option or -m; -1 when fine, else an exit code. */
-int cli_ext_opt(struct cli *c, int opt, const char *arg);
-/* args_ext.c: check the combination of those options after parsing. */
-int cli_ext_check(struct cli *c);
+/* help.c: the usage line of cmd. */
+void cli_usage(FILE *f, const struct cli_cmd *cmd);
+/* help.c: VERB --help: usage line, help text, every option with its meaning. */
+void help_verb(const struct cli_cmd *cmd);
+/* help.c: the long names of the options of a verb's bit (or V_TOP), sep between. */
+void help_option_names(unsigned bit, const char *sep);
+/* help.c: --list-options: one --name per line, of cmd or (NULL) of svcctl itself. */
+void help_list_options(const struct cli_cmd *cmd);
+/* help.c: svcctl --help, or the short usage of every verb (usage_only). */
+void help_all(FILE *f, const struct cli_cmd *cmds, size_t n, int usage_only);
+/* completion.c: print the completion script for shell; 0, else EXIT_USAGE. */
+int completion_print(const char *shell, const struct cli_cmd *cmds, size_t n);
 
 /* report.c */
 void say(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -264,7 +264,7 @@ int etcd_dispatch(struct cli *c)
 	    {cmd_start, etcd_start},     {cmd_restart, etcd_restart}, {cmd_list, etcd_list},
 	    {cmd_cleanup, etcd_cleanup},
 	};
-	const char *target = (c->cmd->opts & OPT_TARGET) ? c->path : c->rundir;
+	const char *target = (c->cmd->flags & CMD_TARGET) ? c->path : c->rundir;
 
 	if (!svcctl_path_is_etcd(target))
 		return -1;

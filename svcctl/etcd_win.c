@@ -4,7 +4,7 @@
 /* Refuse an etcd:// target; -1 for any other. */
 int etcd_dispatch(struct cli *c)
 {
-	const char *target = (c->cmd->opts & OPT_TARGET) ? c->path : c->rundir;
+	const char *target = (c->cmd->flags & CMD_TARGET) ? c->path : c->rundir;
 
 	if (!svcctl_path_is_etcd(target))
 		return -1;
