@@ -97,19 +97,23 @@ static int operands(struct cli *c, int argc, char **argv, int dd, const char *pi
 	return -1;
 }
 
-/* Report the option that ended at argv[next - 1]; returns the usage exit code. */
+/*
+ * Report the option that ended at argv[next - 1]: one that is not for the
+ * verb, lacks its argument, or is unknown; returns the usage exit code.
+ */
 static int invalid_option(const struct cli_cmd *cmd, int opt, char **argv, int next)
 {
-	const struct cli_option *o = cli_option_of(opt);
+	/* getopt's '?' (unknown, argument missing or not allowed) names the option in optopt */
+	const struct cli_option *o = cli_option_of(opt == '?' ? optopt : opt);
 	const char *given = argv[next - 1];
 
 	/* "-u nobody": name the option, not its separate argument */
 	if (optarg != NULL && optarg == argv[next - 1] && next >= 3)
 		given = argv[next - 2];
-	if (opt != '?' && o != NULL)
+	if (o != NULL && !(o->verbs & cmd->bit))
 		fail("%s: invalid option \"%s\": --%s is not for %s", cmd->name, given, o->name,
 		     cmd->name);
-	else if ((o = cli_option_of(optopt)) != NULL && o->arg != NULL)
+	else if (o != NULL && o->has_arg == required_argument)
 		fail("%s: invalid option \"%s\": it needs %s", cmd->name, given, o->arg);
 	else
 		fail("%s: invalid option \"%s\"", cmd->name, given);
