@@ -6,7 +6,6 @@
  */
 #include <getopt.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -64,9 +63,9 @@ static void defaults(const struct cli_cmd *cmd, struct cli *c)
 }
 
 /* Check the operands: NAME before "--" and COMMAND after it, as the verb needs. */
-static int operands(struct cli *c, int argc, char **argv, int dd, const char *pidfile)
+static int operands(struct cli *c, int argc, char **argv, int dd)
 {
-	const char *name = NULL;
+	const char *name = NULL, *pidfile = c->pidfile;
 
 	if (optind < dd && (c->cmd->flags & CMD_TARGET))
 		name = argv[optind++];
@@ -162,6 +161,6 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c)
 	}
 	rc = cli_check(c);
 	if (rc < 0)
-		rc = operands(c, argc, argv, dd, c->pidfile);
+		rc = operands(c, argc, argv, dd);
 	return rc >= 0 ? rc : make_schedule(c);
 }

@@ -248,6 +248,32 @@ static int *flag_field(struct cli *c, int key)
 	return NULL;
 }
 
+/* Store a parsed readiness or reload option; why arg is refused, or NULL. */
+static const char *store_ready(struct cli *c, int key, const char *arg)
+{
+	switch (key) {
+	case O_NOTIFY:
+		c->notify = 1;
+		return svcctl_parse_notify(arg, &c->notify_fd) < 0
+			   ? "expected fd:N with N from 3 to 1023"
+			   : NULL;
+	case O_READY_PORT:
+		return svcctl_parse_hostport(arg, c->ready_host, sizeof(c->ready_host),
+					     &c->ready_port) < 0
+			   ? "expected [HOST:]PORT with PORT from 1 to 65535"
+			   : NULL;
+	case O_READY_TIMEOUT:
+		c->ready_timeout_set = 1;
+		return duration(arg, &c->ready_timeout_ms, 1,
+				"expected a positive duration like 10s");
+	case O_MIN_UPTIME:
+		return duration(arg, &c->min_uptime_ms, 1, "expected a positive duration like 1s");
+	case O_SETTLE:
+		return duration(arg, &c->settle_ms, 0, "expected a duration like 500ms");
+	}
+	return NULL;
+}
+
 /* Store a parsed value of option key; why arg is refused, or NULL. */
 static const char *store(struct cli *c, int key, const char *arg)
 {
@@ -277,24 +303,6 @@ static const char *store(struct cli *c, int key, const char *arg)
 		c->umask_set = 1;
 		return svcctl_parse_umask(arg, &c->umask) < 0 ? "expected an octal mask such as 022"
 							      : NULL;
-	case O_NOTIFY:
-		c->notify = 1;
-		return svcctl_parse_notify(arg, &c->notify_fd) < 0
-			   ? "expected fd:N with N from 3 to 1023"
-			   : NULL;
-	case O_READY_PORT:
-		return svcctl_parse_hostport(arg, c->ready_host, sizeof(c->ready_host),
-					     &c->ready_port) < 0
-			   ? "expected [HOST:]PORT with PORT from 1 to 65535"
-			   : NULL;
-	case O_READY_TIMEOUT:
-		c->ready_timeout_set = 1;
-		return duration(arg, &c->ready_timeout_ms, 1,
-				"expected a positive duration like 10s");
-	case O_MIN_UPTIME:
-		return duration(arg, &c->min_uptime_ms, 1, "expected a positive duration like 1s");
-	case O_SETTLE:
-		return duration(arg, &c->settle_ms, 0, "expected a duration like 500ms");
 	case O_STALE_AGE:
 		return duration(arg, &c->opts.stale_age_ms, 0,
 				"expected a duration like 30s; 0 = never");
@@ -312,7 +320,7 @@ static const char *store(struct cli *c, int key, const char *arg)
 		c->owner = (int64_t)getppid();
 		return NULL;
 	}
-	return NULL;
+	return store_ready(c, key, arg);
 }
 
 /* Why a string argument is refused: commands and etcd credentials must not be empty. */
