@@ -127,7 +127,7 @@ const struct cli_option *cli_option_of(int key)
 }
 
 /* How messages name o: "-p" when it has a letter, else "--name". */
-const char *cli_option_label(const struct cli_option *o, char *buf, size_t size)
+static const char *label_of(const struct cli_option *o, char *buf, size_t size)
 {
 	if (o->key < 256)
 		snprintf(buf, size, "-%c", o->key);
@@ -354,7 +354,7 @@ int cli_option_apply(struct cli *c, const struct cli_option *o, const char *arg)
 	int *flag = flag_field(c, o->key);
 	const char *bad;
 
-	cli_option_label(o, label, sizeof(label));
+	label_of(o, label, sizeof(label));
 	if (o->group != 0 && (c->given_group & (1u << o->group))) {
 		snprintf(why, sizeof(why), "%s exclude each other",
 			 group_names(o, names, sizeof(names)));
