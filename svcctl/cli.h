@@ -1,6 +1,6 @@
 /*
- * Shared declarations of the svcctl front end: parsed arguments, the
- * command table, reporting helpers and the OS-specific process layer
+ * Shared declarations of the svcctl front end: parsed arguments (verbs and
+ * options: options.h), reporting helpers and the OS-specific process layer
  * (implemented in the *_unix.c files, swappable for another OS).
  */
 #ifndef SVCCTL_CLI_H
@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "options.h"
 #include "parse.h"
 #include "platform.h"
 #include "svcctl/pidfile.h"
@@ -28,50 +29,6 @@
  * Facts go out through pointers.
  */
 #define CLI_GO_ON (-1)
-
-/* Option groups: which verbs accept which options. */
-#define OPT_TARGET 0x01  /* -p, NAME */
-#define OPT_RUNDIR 0x02  /* -d */
-#define OPT_START 0x04   /* -C -o -e --umask --foreground readiness */
-#define OPT_STOP 0x08    /* -t --retry --group --test */
-#define OPT_SIGNAL 0x10  /* -s */
-#define OPT_JSON 0x20    /* --json */
-#define OPT_WAIT 0x40    /* -w */
-#define OPT_COMMAND 0x80 /* -- COMMAND [ARG...] required */
-
-/* Option groups of shared storage and lock conveniences. */
-#define OPT_SHARED 0x100  /* --stale-age --nfs */
-#define OPT_MSG 0x200     /* -m */
-#define OPT_HOLD 0x400    /* --refresh --expire */
-#define OPT_OWNER 0x800   /* --pid --mine */
-#define OPT_USER 0x1000   /* -u */
-#define OPT_UNSAFE 0x2000 /* --allow-unsafe-pidfile */
-
-/* Option groups of readiness and reload checks. */
-#define OPT_READY 0x4000   /* --notify --ready-timeout (start, restart, reload) */
-#define OPT_CHECK 0x8000   /* --check (reload, restart) */
-#define OPT_RELOAD 0x10000 /* --settle */
-#define OPT_ETCD 0x20000   /* --etcd-* credentials */
-
-/* Long options of shared storage, lock conveniences, readiness and etcd (args_ext.c). */
-enum {
-	O_STALE_AGE = 512,
-	O_NFS,
-	O_REFRESH,
-	O_EXPIRE,
-	O_PID,
-	O_MINE,
-	O_READY_PORT,
-	O_READY_CMD,
-	O_MIN_UPTIME,
-	O_CHECK,
-	O_SETTLE,
-	O_ETCD_CACERT,
-	O_ETCD_CERT,
-	O_ETCD_KEY,
-	O_ETCD_USER,
-	O_ETCD_PASSWORD_FILE
-};
 
 /* --ready-timeout when not given: 30 s (plus --min-uptime). */
 #define READY_TIMEOUT_DEFAULT_MS 30000
@@ -115,7 +72,11 @@ struct cli {
 	unsigned umask;
 	const char *env[CLI_ENV_MAX];
 	int nenv;
-	char **argv; /* COMMAND [ARG...], NULL-terminated */
+	char **argv;         /* COMMAND [ARG...], NULL-terminated */
+	const char *pidfile; /* -p as given, before resolution into path */
+	const char *retry;   /* --retry as given, parsed into sched */
+	unsigned
+	    given_group; /* the exclusive option groups (cli_option.group) seen, one bit each */
 
 	/* shared storage and lock conveniences */
 	struct svcctl_opts opts; /* --stale-age, --nfs, -m for the library */
@@ -125,27 +86,6 @@ struct cli {
 	int allow_unsafe;        /* --allow-unsafe-pidfile */
 	int64_t pdeath_parent;   /* etcd mode: the child dies with this pid (PR_SET_PDEATHSIG) */
 };
-
-/* One verb: its name, handler, accepted options and usage line. */
-struct cli_cmd {
-	const char *name;
-	int (*run)(struct cli *c);
-	unsigned opts;
-	const char *usage;
-	const char *help;
-};
-
-/* args.c: parse argv after the verb into *c; -1 to run the verb, else an exit code. */
-int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c);
-/* main.c: print the usage line of cmd, or of every verb when cmd is NULL. */
-void cli_usage(FILE *f, const struct cli_cmd *cmd);
-/* args.c: report a bad value of an option and the usage line; EXIT_USAGE. */
-int cli_bad(const struct cli *c, const char *opt, const char *val, const char *why);
-
-/* args_ext.c: apply one O_* option or -m; -1 when fine, else an exit code. */
-int cli_ext_opt(struct cli *c, int opt, const char *arg);
-/* args_ext.c: check the combination of those options after parsing. */
-int cli_ext_check(struct cli *c);
 
 /* report.c */
 void say(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -226,7 +226,7 @@ int etcd_dispatch(struct cli *c)
 	    {"start", etcd_start},     {"restart", etcd_restart}, {"list", etcd_list},
 	    {"cleanup", etcd_cleanup}, {"run", etcd_run_verb},
 	};
-	const char *target = (c->cmd->opts & OPT_TARGET) ? c->path : c->rundir;
+	const char *target = (c->cmd->flags & CMD_TARGET) ? c->path : c->rundir;
 
 	if (!svcctl_path_is_etcd(target))
 		return CLI_GO_ON;

@@ -4,7 +4,7 @@
 /* Refuse an etcd:// target; CLI_GO_ON for any other. */
 int etcd_dispatch(struct cli *c)
 {
-	const char *target = (c->cmd->opts & OPT_TARGET) ? c->path : c->rundir;
+	const char *target = (c->cmd->flags & CMD_TARGET) ? c->path : c->rundir;
 
 	if (!svcctl_path_is_etcd(target))
 		return CLI_GO_ON;

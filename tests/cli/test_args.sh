@@ -10,7 +10,32 @@ grep -q "^svcctl [0-9]" "$T/out" || fail "--version prints no version"
 for verb in start stop status reload restart list cleanup run; do
 	expect_rc 0 "$SVCCTL" "$verb" --help
 	grep -q "usage: svcctl $verb" "$T/out" || fail "$verb --help prints no usage"
+	# every option of the verb, and only those, each on a line with its meaning
+	sed -n 's/^  \(-[a-zA-Z], \)\{0,1\} *\(--[a-z-]*\)\( [^ ]*\)\{0,1\}   *[^ ].*/\2/p' "$T/out" |
+		sort >"$T/listed"
+	"$SVCCTL" "$verb" --list-options | sort >"$T/opts"
+	[ -s "$T/opts" ] && cmp -s "$T/opts" "$T/listed" ||
+		fail "$verb --help lists other options than $verb --list-options: $(diff "$T/opts" "$T/listed" | tr '\n' ' ')"
+	! grep -q '.\{81\}' "$T/out" || fail "$verb --help has lines over 80 columns"
+	cat "$T/opts" >>"$T/all"
 done
+# the verb check agrees with the help: a listed option is taken, any other refused
+sort -u "$T/all" -o "$T/all"
+for verb in start stop status reload restart list cleanup run; do
+	"$SVCCTL" "$verb" --list-options >"$T/opts"
+	while read -r opt; do
+		set +e
+		"$SVCCTL" "$verb" "$opt" >/dev/null 2>"$T/err"
+		rc=$?
+		set -e
+		if grep -qxF -- "$opt" "$T/opts"; then
+			! grep -q "is not for" "$T/err" || fail "$verb refuses its own $opt: $(cat "$T/err")"
+		elif [ "$rc" -ne 2 ] || ! grep -q "\"$opt\": $opt is not for $verb" "$T/err"; then
+			fail "$verb $opt: exit $rc, $(cat "$T/err")"
+		fi
+	done <"$T/all"
+done
+ok "each verb takes the options its --help lists, and refuses the others by name"
 expect_rc 2 "$SVCCTL"
 expect_rc 2 "$SVCCTL" frobnicate
 expect_rc 2 "$SVCCTL" stop

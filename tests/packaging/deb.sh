@@ -33,6 +33,9 @@ expect 3 "installed svcctl status (absent)" env LD_LIBRARY_PATH="$libdir" \
 $dpkg -L svcctl | grep -q '^/usr/share/svcctl/sysvinit/svcctl-example$' ||
 	fail "svcctl package lacks the LSB script"
 # shellcheck disable=SC2086
+$dpkg -L svcctl | grep -q '^/usr/share/bash-completion/completions/svcctl$' ||
+	fail "svcctl package lacks the bash completion"
+# shellcheck disable=SC2086
 $dpkg --purge svcctl libsvcctl-dev libsvcctl0 || fail "dpkg --purge"
 [ ! -e "$root/usr/bin/svcctl" ] || fail "svcctl left behind after purge"
 echo "ok: installed, ran and purged"

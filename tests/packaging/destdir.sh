@@ -12,7 +12,8 @@ libdir=$(find "$stage/usr/lib" -name 'libsvcctl.so.0' -exec dirname {} \; | head
 for f in usr/bin/svcctl usr/include/svcctl/pidfile.h usr/include/svcctl/export.h \
 	usr/share/man/man3/libsvcctl.3.gz \
 	usr/share/svcctl/systemd/svcctl-example.service usr/share/svcctl/systemd/svcctl@.service \
-	usr/share/svcctl/sysvinit/svcctl-example usr/share/svcctl/openrc/svcctl-example; do
+	usr/share/svcctl/sysvinit/svcctl-example usr/share/svcctl/openrc/svcctl-example \
+	usr/share/bash-completion/completions/svcctl; do
 	has "$stage/$f"
 done
 # svcctl.1 is written with the command line; installed once it exists
@@ -21,6 +22,10 @@ if [ -f "$src/packaging/man/svcctl.1" ]; then
 else
 	echo "note: packaging/man/svcctl.1 does not exist yet, svcctl(1) not checked"
 fi
+# the bash completion is the one the installed svcctl prints, defining _svcctl
+comp=$stage/usr/share/bash-completion/completions/svcctl
+grep -q '^complete -F _svcctl svcctl$' "$comp" || fail "$comp does not complete svcctl with _svcctl"
+echo "ok: bash completion installed"
 for f in libsvcctl.so libsvcctl.a libsvcctl.so.0.1.0 pkgconfig/libsvcctl.pc \
 	cmake/svcctl/svcctlConfig.cmake cmake/svcctl/svcctlConfigVersion.cmake \
 	cmake/svcctl/svcctlTargets.cmake; do
