@@ -5,8 +5,35 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+
+/*
+ * "svcctl: MESSAGE\n" on stderr in one write where it fits, so the lines
+ * of concurrent svcctl processes sharing a log never interleave.
+ */
+static void line(const char *fmt, va_list ap)
+{
+	static const char prefix[] = "svcctl: ";
+	char buf[3 * CLI_PATH_MAX];
+	size_t at = sizeof(prefix) - 1;
+	va_list again;
+	int n;
+
+	memcpy(buf, prefix, at);
+	va_copy(again, ap);
+	n = vsnprintf(buf + at, sizeof(buf) - at, fmt, ap);
+	if (n >= 0 && at + (size_t)n + 1 < sizeof(buf)) {
+		buf[at + (size_t)n] = '\n';
+		fwrite(buf, 1, at + (size_t)n + 1, stderr);
+	} else {
+		fputs(prefix, stderr);
+		vfprintf(stderr, fmt, again);
+		fputc('\n', stderr);
+	}
+	va_end(again);
+}
 
 /* An informational line on stderr, unless -q. */
 void say(const struct cli *c, const char *fmt, ...)
@@ -15,11 +42,9 @@ void say(const struct cli *c, const char *fmt, ...)
 
 	if (c->quiet)
 		return;
-	fputs("svcctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	line(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* An error line on stderr, always. */
@@ -27,11 +52,9 @@ void fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("svcctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	line(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /*
