@@ -34,9 +34,9 @@ static int holds_lock(int argc, char **argv)
 /*
  * Move the environment's strings out of the way of the title, all in one
  * block: setproctitle_init() copies them itself only while environ is
- * still envp, with one setenv() per variable (about 100,000 instructions,
- * and a scattered heap that every fork and exec then walks).  Left as it
- * is when out of memory: setproctitle_init() copies it then.
+ * still envp, with one setenv() per variable (about 100,000 instructions).
+ * Left as it is when empty or out of memory: setproctitle_init() copies
+ * it then.
  */
 static void env_move(char **envp)
 {
@@ -45,8 +45,10 @@ static void env_move(char **envp)
 
 	for (; envp[n] != NULL; n++)
 		bytes += strlen(envp[n]) + 1;
+	if (n == 0)
+		return;
 	vec = malloc((n + 1) * sizeof(*vec));
-	at = malloc(bytes + 1);
+	at = malloc(bytes);
 	if (vec == NULL || at == NULL) {
 		free(vec);
 		free(at);
