@@ -1,5 +1,5 @@
 # The benchmarks of bench/run.sh, one function each; sourced by it, which
-# sets SVCCTL SERVER PROC LIB STAMP JUDGE SSD TRUE, the round counts and the
+# sets SVCCTL SERVER PROC LIB STAMP JUDGE RUNFLOOR SSD TRUE, the round counts and the
 # scratch directories $shm (tmpfs) and $disk.
 # shellcheck shell=sh disable=SC2154
 
@@ -115,7 +115,7 @@ bench_handoff() {
 	"$LIB" handoff -n "$N" -w "$W" -r 4:1.1 \
 		-T "handoff latency in the library (holder releases -> waiter owns)" "$shm"
 	"$LIB" handoff-cli -n "$N" -w "$W" -T "handoff latency to a waiting command" -r 1:1.0 \
-		"$shm" "$SVCCTL" "$STAMP" run,flock
+		-r 2:1.1 "$shm" "$SVCCTL" "$STAMP" run,flock,floor "$RUNFLOOR"
 	"$LIB" handoff-cli -n "$NSLOW" -w 0 -T "handoff latency to tools that sleep between tries" \
 		"$shm" "$SVCCTL" "$STAMP" run,dotlockfile,lockfile-create
 }

@@ -4,7 +4,8 @@
  * retries), lets go, and measures until the tool owns the lock.  Tools
  * that run a command (svcctl run, flock) run bench-stamp, which records
  * the moment it starts; the others (dotlockfile, lockfile-create) own the
- * lock when they exit.
+ * lock when they exit.  The floor (bench-runfloor) makes only the system
+ * calls of svcctl run's hand-over: flock(2), fork, the publish, exec.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,8 +26,8 @@
 
 /* The paths and programs of a run. */
 struct ctx {
-	char pid[512], flk[512], dot[512], stamp[512];
-	const char *svcctl, *stamper;
+	char pid[512], flk[512], dot[512], stamp[512], floor[512];
+	const char *svcctl, *stamper, *floorprog;
 };
 
 /* One tool: how the parent holds, and the tool's command line. */
@@ -42,7 +43,10 @@ static struct tool tools[] = {
     {"flock", "flock(1) -- bench-stamp", LK_FLOCK, 1, {0}},
     {"dotlockfile", "dotlockfile -l -r 5", LK_FILE, 0, {0}},
     {"lockfile-create", "lockfile-create -r 5 -l", LK_FILE, 0, {0}},
+    {"floor", "floor: flock, fork, publish, exec", LK_LIB, 1, {0}},
 };
+
+#define NTOOLS (sizeof(tools) / sizeof(tools[0]))
 
 /* Fill argv for tool t; returns the path the parent holds. */
 static const char *command(const struct ctx *c, const struct tool *t, const char **argv)
@@ -52,11 +56,15 @@ static const char *command(const struct ctx *c, const struct tool *t, const char
 	const char *flk[] = {"/usr/bin/flock", c->flk, c->stamper, c->stamp, LINGER, NULL};
 	const char *dot[] = {"/usr/bin/dotlockfile", "-l", "-r", "5", c->dot, NULL};
 	const char *lfc[] = {"/usr/bin/lockfile-create", "-q", "-r", "5", "-l", c->dot, NULL};
-	const char **src = t == &tools[0] ? run : t == &tools[1] ? flk : t == &tools[2] ? dot : lfc;
+	const char *flr[] = {c->floorprog, c->floor, c->stamper, c->stamp, LINGER, NULL};
+	const char **const all[] = {run, flk, dot, lfc, flr};
+	const char **src = all[t - tools];
 
 	for (int i = 0; (argv[i] = src[i]) != NULL; i++)
 		;
-	return t->holder == LK_LIB ? c->pid : t->holder == LK_FLOCK ? c->flk : c->dot;
+	if (t->holder == LK_LIB)
+		return src == flr ? c->floor : c->pid;
+	return t->holder == LK_FLOCK ? c->flk : c->dot;
 }
 
 /* The time bench-stamp recorded, 0 when it did not run. */
@@ -135,8 +143,9 @@ static int pick(const char *list, struct series **sp, struct tool **sel)
 	char *copy = strdup(list), *save = NULL;
 	int n = 0;
 
-	for (char *k = strtok_r(copy, ",", &save); k && n < 4; k = strtok_r(NULL, ",", &save))
-		for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+	for (char *k = strtok_r(copy, ",", &save); k && n < (int)NTOOLS;
+	     k = strtok_r(NULL, ",", &save))
+		for (size_t i = 0; i < NTOOLS; i++)
 			if (strcmp(k, tools[i].key) == 0) {
 				tools[i].s.name = tools[i].name;
 				sel[n] = &tools[i];
@@ -148,17 +157,23 @@ static int pick(const char *list, struct series **sp, struct tool **sel)
 
 int bench_handoff_cli(const struct runopts *o, int argc, char **argv)
 {
-	struct series *sp[4];
-	struct tool *sel[4];
+	struct series *sp[NTOOLS];
+	struct tool *sel[NTOOLS];
 	struct ctx c;
 	int n;
 
-	if (argc != 4 || (n = pick(argv[3], sp, sel)) == 0)
-		return bench_fail("handoff-cli", "needs DIR SVCCTL STAMP TOOL[,TOOL...]");
+	/* FLOOR: bench-runfloor, needed by the tool "floor" */
+	if (argc < 4 || argc > 5 || (n = pick(argv[3], sp, sel)) == 0)
+		return bench_fail("handoff-cli", "needs DIR SVCCTL STAMP TOOL[,TOOL...] [FLOOR]");
+	c.floorprog = argc == 5 ? argv[4] : NULL;
+	for (int i = 0; i < n; i++)
+		if (sel[i] == &tools[NTOOLS - 1] && c.floorprog == NULL)
+			return bench_fail("handoff-cli", "the tool floor needs FLOOR");
 	snprintf(c.pid, sizeof(c.pid), "%s/run.pid", argv[0]);
 	snprintf(c.flk, sizeof(c.flk), "%s/flock.lock", argv[0]);
 	snprintf(c.dot, sizeof(c.dot), "%s/dot.lock", argv[0]);
 	snprintf(c.stamp, sizeof(c.stamp), "%s/stamp", argv[0]);
+	snprintf(c.floor, sizeof(c.floor), "%s/floor.pid", argv[0]);
 	c.svcctl = argv[1];
 	c.stamper = argv[2];
 	for (size_t r = 0; r < o->warmup + o->rounds; r++) {

@@ -81,6 +81,20 @@ static double handoff_round(enum lkind k, const char *path, struct shm *m)
 	return m->t_owned > t0 ? m->t_owned - t0 : -6;
 }
 
+/*
+ * The p99 of side a over the p99 of the kernel's own hand-over (k) and of
+ * the floor (f): the tail the kernel sets, whatever the library does.
+ */
+static void report_p99_ratios(const struct series *a, const struct series *k,
+			      const struct series *f)
+{
+	double p = series_quantile(a, 0.99);
+
+	printf("  p99 %s / %s: %.3gx, / %s: %.3gx (%.1f us, %.1f us, %.1f us)\n", a->name, k->name,
+	       p / series_quantile(k, 0.99), f->name, p / series_quantile(f, 0.99), p,
+	       series_quantile(k, 0.99), series_quantile(f, 0.99));
+}
+
 int bench_handoff(const struct runopts *o, int argc, char **argv)
 {
 	enum lkind kind[SIDES] = {LK_LIB, LK_LIB_TIMED, LK_LOCK, LK_FLOCK, LK_FLOOR};
@@ -114,6 +128,10 @@ int bench_handoff(const struct runopts *o, int argc, char **argv)
 		}
 	}
 	report_sides(o, sp, SIDES);
+	/* the timed wait against the same floor as the untimed one */
+	report_target("of the ratio above", report_ratio(&s[1], &s[4]), 1.1, "x");
+	for (int i = 0; i < 2; i++)
+		report_p99_ratios(&s[i], &s[3], &s[4]);
 	for (int i = 0; i < 2; i++) {
 		printf("  %s:", s[i].name);
 		report_target("median", series_quantile(&s[i], 0.5), 60, " us");

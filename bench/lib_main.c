@@ -4,7 +4,7 @@
  *
  * usage: bench-lib cycle       [RUNOPTS] DIR
  *        bench-lib handoff     [RUNOPTS] DIR
- *        bench-lib handoff-cli [RUNOPTS] DIR SVCCTL STAMP
+ *        bench-lib handoff-cli [RUNOPTS] DIR SVCCTL STAMP TOOL[,TOOL...] [FLOOR]
  *        bench-lib contend     [RUNOPTS] DIR PROCS CYCLES
  *        bench-lib mkfiles     DIR COUNT live|dead
  * RUNOPTS: -n ROUNDS -w WARMUP -T TITLE -r K:LIMIT

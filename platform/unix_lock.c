@@ -205,16 +205,18 @@ static int wait_lock(const char *lockpath, int64_t timeout_ms, svcctl__lockh *h,
 		if (rc <= 0)
 			break;
 		if (rc == 2) {
+			/* the holder removed it on release: the new file is most
+			 * likely free, so it is watched only once it proves busy */
 			close(fd);
 			fd = -1;
-			if (w.in >= 0)
-				w.in = watch_add(w.in, lockpath);
+			w.watched = 0;
 			continue;
 		}
 		if (!w.watched) {
 			/* watch, then look again: a release in between is seen */
-			svcctl__unix_ident_warm();
-			w.in = watch_add(-1, lockpath);
+			if (w.in < 0)
+				svcctl__unix_ident_warm();
+			w.in = watch_add(w.in, lockpath);
 			w.watched = 1;
 			continue;
 		}

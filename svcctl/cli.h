@@ -128,6 +128,7 @@ int hold_and_run(const struct cli *c, int64_t timeout_ms, enum hold_mode mode);
 struct publication {
 	const struct cli *c;
 	struct svcctl_lock *lk;
+	const struct spawn *sp; /* its start time, read at fork, or NULL */
 };
 
 /* hold.c: record pid (arg: a struct publication) on the lock; 0 or an exit code. */

@@ -164,6 +164,7 @@ int etcd_run(struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 	c->pdeath_parent = (int64_t)getpid();
 	pub.c = c;
 	pub.lk = lk;
+	pub.sp = &sp;
 	if (rc == 0)
 		rc = spawn_child(c, &sp, publish_child, &pub);
 	if (rc == 0)
@@ -243,7 +244,7 @@ static void holder_quiet(const struct cli *c)
 static int holder_main(struct cli *c, int rep)
 {
 	struct svcctl_lock *lk;
-	struct publication pub = {c, NULL};
+	struct publication pub = {c, NULL, NULL};
 	struct spawn sp;
 	int rc;
 

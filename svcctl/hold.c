@@ -145,7 +145,9 @@ int publish_child(void *arg, int64_t pid)
 	int rc;
 
 	o.pid = pid;
-	o.start = proc_start(pid);
+	/* the spawner read it at fork, just before it let us publish */
+	o.start =
+	    pub->sp && pub->sp->pid == pid && pub->sp->start ? pub->sp->start : proc_start(pid);
 	rc = svcctl_lock_publish(pub->lk, &o, NULL);
 	if (rc < 0) {
 		fail("cannot record pid %lld: %s", (long long)pid, svcctl_strerror(rc));
@@ -167,6 +169,7 @@ int hold_and_run(const struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 		return rc;
 	pub.c = c;
 	pub.lk = lk;
+	pub.sp = &sp;
 	rc = spawn_child(c, &sp, publish_child, &pub);
 	if (rc == 0)
 		rc = c->refresh ? wait_refreshing(c, lk, &sp) : spawn_wait(&sp);

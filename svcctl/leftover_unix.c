@@ -46,7 +46,9 @@ int session_record(const struct cli *c, const char *path, struct procset *set)
 {
 	char rec[CLI_PATH_MAX + 16];
 
-	memset(set, 0, sizeof(*set));
+	/* only the counts: the member arrays (tens of KiB) are filled as counted */
+	set->nsess = set->n = set->nproc = 0;
+	set->last_sid = 0;
 	if (record_from(c, path, set))
 		return 1;
 	return side_path(path, SESSION_SUFFIX, rec, sizeof(rec)) == 0 && record_from(c, rec, set);

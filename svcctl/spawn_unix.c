@@ -199,7 +199,8 @@ static void __attribute__((noreturn)) child_run(struct child_plan *pl)
 		child_stdio(pl);
 	child_fds(pl);
 	child_privs(pl);
-	if (chdir(c->chdir ? c->chdir : (pl->detach ? "/" : ".")) < 0)
+	/* a foreground child stays where we are: no chdir(".") to pay */
+	if ((c->chdir || pl->detach) && chdir(c->chdir ? c->chdir : "/") < 0)
 		child_fail(pl, S_CHDIR);
 	if (c->umask_set)
 		umask((mode_t)c->umask);
