@@ -43,7 +43,7 @@ static struct tool tools[] = {
     {"flock", "flock(1) -- bench-stamp", LK_FLOCK, 1, {0}},
     {"dotlockfile", "dotlockfile -l -r 5", LK_FILE, 0, {0}},
     {"lockfile-create", "lockfile-create -r 5 -l", LK_FILE, 0, {0}},
-    {"floor", "floor: flock, fork, publish, exec", LK_LIB, 1, {0}},
+    {"floor", "floor: fork, flock, publish, exec", LK_LIB, 1, {0}},
 };
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))

@@ -2,11 +2,13 @@
  * bench-runfloor PIDFILE COMMAND [ARG...]: the floor of `svcctl run -w`,
  * only the system calls a hand-over to a waiting command cannot do
  * without.  It reads what the record names about this host before it
- * waits, blocks in flock(2) on <PIDFILE>.lock, checks the path still names
- * the locked file, forks a child that waits at a gate, publishes the
- * child's pid and start time as libsvcctl does (an unnamed file linked
- * into place), opens the gate so the child execs COMMAND, waits for it,
- * removes the record and unlocks.  Exits with COMMAND's code.
+ * waits and forks a child that waits at a gate (as svcctl run -w does: the
+ * fork is not part of the hand-over), reads the child's start time, blocks
+ * in flock(2) on <PIDFILE>.lock, checks the path still names the locked
+ * file, publishes the child's pid and start time as libsvcctl does (an
+ * unnamed file linked into place), opens the gate so the child execs
+ * COMMAND, waits for it, removes the record and unlocks.  Exits with
+ * COMMAND's code.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -101,12 +103,13 @@ static unsigned long long start_time(pid_t pid)
 }
 
 /* Write the child's record to an unnamed file in dir and link it as path. */
-static void publish(const struct ident *id, const char *dir, const char *path, pid_t pid)
+static void publish(const struct ident *id, const char *dir, const char *path, pid_t pid,
+		    unsigned long long start)
 {
 	char rec[512];
 	struct stat st;
 	int n = snprintf(rec, sizeof(rec), "%d\nhost=%s\nstart=%llu\nboot=%s\npidns=%s\n", (int)pid,
-			 id->u.nodename, start_time(pid), id->boot, id->ns);
+			 id->u.nodename, start, id->boot, id->ns);
 	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
 
 	if (fd < 0 || write(fd, rec, (size_t)n) != n || fstat(fd, &st) < 0 ||
@@ -121,6 +124,7 @@ int main(int argc, char **argv)
 	struct ident id;
 	int gate[2], st, fd;
 	pid_t pid;
+	unsigned long long start;
 
 	if (argc < 3)
 		return 2;
@@ -134,7 +138,6 @@ int main(int argc, char **argv)
 	uname(&id.u);
 	read_line("/proc/sys/kernel/random/boot_id", id.boot, sizeof(id.boot));
 	read_ns(id.ns, sizeof(id.ns));
-	fd = lock_wait(lock);
 	if (pipe2(gate, O_CLOEXEC) < 0 || (pid = fork()) < 0)
 		die("fork");
 	if (pid == 0) {
@@ -144,7 +147,9 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	close(gate[0]);
-	publish(&id, dir, argv[1], pid);
+	start = start_time(pid);
+	fd = lock_wait(lock);
+	publish(&id, dir, argv[1], pid, start);
 	if (write(gate[1], "g", 1) != 1)
 		die("gate");
 	close(gate[1]);

@@ -187,6 +187,8 @@ struct spawn {
 	int ready_fd;          /* notify socket or readiness pipe, -1 none */
 	int child_fd;          /* the server's end of the readiness pipe, -1 none */
 	int lock_fd;           /* <pidfile>.lock passed to the server, -1 none */
+	int gate_fd;           /* run: the child execs once a byte comes through, -1 none */
+	int report_fd;         /* the child's exec failure report, -1 none */
 	char notify_path[256]; /* the bound notify socket, "" none */
 	char status[256];      /* last STATUS= */
 	int64_t old_pid;       /* --wait-pidfile: the pidfile before the spawn */
@@ -271,6 +273,16 @@ void spawn_free(struct spawn *sp);
  * execs only after started(arg, pid) returned 0 (a non-zero code aborts).
  */
 int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg);
+
+/*
+ * spawn_child() in two steps, so a waiting run forks before it blocks:
+ * spawn_gated() forks the child, which waits at its gate; spawn_release()
+ * is the rest of spawn_child(); spawn_cancel() ends the child unrun.
+ */
+int spawn_gated(const struct cli *c, struct spawn *sp);
+int spawn_release(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t),
+		  void *arg);
+void spawn_cancel(struct spawn *sp);
 
 /* Wait for the child of spawn_child(); returns its exit code (128+N if killed). */
 int spawn_wait(struct spawn *sp);

@@ -156,21 +156,32 @@ int publish_child(void *arg, int64_t pid)
 	return 0;
 }
 
-/* Lock, check, spawn with the pid published before exec, wait, release. */
+/*
+ * Lock, check, spawn with the pid published before exec, wait, release.
+ * A run that may wait forks its child first, gated: the fork is then not
+ * part of the hand-over, and the child still execs only once published.
+ */
 int hold_and_run(const struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 {
+	int prefork = mode == HOLD_RUN && timeout_ms != 0;
 	struct svcctl_lock *lk = NULL;
 	struct spawn sp;
 	struct publication pub;
 	int rc;
 
-	rc = start_lock(c, timeout_ms, mode, &lk);
-	if (rc != CLI_GO_ON)
+	if (prefork && (rc = spawn_gated(c, &sp)) != 0)
 		return rc;
+	rc = start_lock(c, timeout_ms, mode, &lk);
+	if (rc != CLI_GO_ON) {
+		if (prefork)
+			spawn_cancel(&sp);
+		return rc;
+	}
 	pub.c = c;
 	pub.lk = lk;
 	pub.sp = &sp;
-	rc = spawn_child(c, &sp, publish_child, &pub);
+	rc = prefork ? spawn_release(c, &sp, publish_child, &pub)
+		     : spawn_child(c, &sp, publish_child, &pub);
 	if (rc == 0)
 		rc = c->refresh ? wait_refreshing(c, lk, &sp) : spawn_wait(&sp);
 	/* removes the pidfile if it still records the child */

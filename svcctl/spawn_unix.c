@@ -261,17 +261,22 @@ static int open_gate(int gofd, struct spawn *sp, int (*started)(void *, int64_t)
 }
 
 /*
- * Fork a child following plan *pl; with started, the child waits until
- * started(arg, pid) returned 0.  Returns 0 once exec succeeded, or an exit code.
+ * Fork a child following plan *pl; when gated it waits until let_go()
+ * opened its gate.  Returns 0 with the child's pid in *sp, or an exit code.
  */
-static int fork_child(struct child_plan *pl, struct spawn *sp, int (*started)(void *, int64_t),
-		      void *arg)
+static int fork_gated(struct child_plan *pl, struct spawn *sp, int gated)
 {
-	int pfd[2], go[2] = {-1, -1}, rc;
+	int pfd[2], go[2] = {-1, -1};
 	pid_t pid;
 
-	if (pipe2(pfd, O_CLOEXEC) < 0 || (started && pipe2(go, O_CLOEXEC) < 0)) {
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		fail("cannot create a pipe: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (gated && pipe2(go, O_CLOEXEC) < 0) {
+		fail("cannot create a pipe: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
 		return EXIT_FAIL;
 	}
 	pid = fork();
@@ -296,11 +301,22 @@ static int fork_child(struct child_plan *pl, struct spawn *sp, int (*started)(vo
 	sp->pid = sp->mainpid = pid;
 	/* set at fork and kept by exec: the session's proof when it leads one */
 	sp->start = proc_start(pid);
-	rc = open_gate(go[1], sp, started, arg);
+	sp->report_fd = pfd[0];
+	sp->gate_fd = go[1];
+	return 0;
+}
+
+/* Publish via started() and open the gate, then read the exec report; 0 or an exit code. */
+static int let_go(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+{
+	int rc = open_gate(sp->gate_fd, sp, started, arg);
+
+	sp->gate_fd = -1;
 	if (rc == 0)
-		rc = read_report(pl->c, pfd[0], sp);
+		rc = read_report(c, sp->report_fd, sp);
 	sp->exec_ms = svcctl__mono_ms();
-	close(pfd[0]);
+	close(sp->report_fd);
+	sp->report_fd = -1;
 	return rc;
 }
 
@@ -335,7 +351,7 @@ static int plan_init(const struct cli *c, int detach, struct child_plan *pl, str
 	pl->detach = detach;
 	pl->readyfd = pl->gofd = pl->lockfd = -1;
 	memset(sp, 0, sizeof(*sp));
-	sp->ready_fd = sp->child_fd = sp->lock_fd = -1;
+	sp->ready_fd = sp->child_fd = sp->lock_fd = sp->gate_fd = sp->report_fd = -1;
 	if (resolve_exe(c->argv[0], pl->exe, sizeof(pl->exe)) != 0)
 		return EXIT_FAIL;
 	return lookup_creds(c, &pl->cr);
@@ -359,7 +375,9 @@ int spawn_server(const struct cli *c, int lock_fd, struct spawn *sp)
 	if (sp->notify_path[0])
 		pl.notify_socket = sp->notify_path;
 	spawn_adopt_orphans();
-	rc = fork_child(&pl, sp, NULL, NULL);
+	rc = fork_gated(&pl, sp, 0);
+	if (rc == 0)
+		rc = let_go(c, sp, NULL, NULL);
 	if (sp->child_fd >= 0)
 		close(sp->child_fd);
 	sp->child_fd = -1;
@@ -376,26 +394,53 @@ static void forward(int sig)
 		kill((pid_t)forward_pid, sig);
 }
 
-/* Foreground child for run and --foreground, with signals passed on. */
-int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+/* Fork c->argv as a foreground child waiting at its gate; 0 or an exit code. */
+int spawn_gated(const struct cli *c, struct spawn *sp)
 {
-	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 	struct child_plan pl;
-	struct sigaction sa;
 	int rc;
 
 	rc = plan_init(c, 0, &pl, sp);
 	if (rc != 0)
 		return rc;
+	return fork_gated(&pl, sp, 1);
+}
+
+/* Let the gated child exec once started() published it; signals are passed on to it. */
+int spawn_release(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+{
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	struct sigaction sa;
+	int rc;
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = forward;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
-	rc = fork_child(&pl, sp, started, arg);
+	rc = let_go(c, sp, started, arg);
 	forward_pid = rc == 0 ? (sig_atomic_t)sp->pid : 0;
 	if (rc == 0)
 		proc_title_holding(c, sp->pid);
 	return rc;
+}
+
+/* The gated child reads EOF at its gate and exits without running COMMAND; reap it. */
+void spawn_cancel(struct spawn *sp)
+{
+	close(sp->gate_fd);
+	close(sp->report_fd);
+	sp->gate_fd = sp->report_fd = -1;
+	while (waitpid((pid_t)sp->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	sp->exited = 1;
+}
+
+/* Foreground child for run and --foreground: spawn_gated(), then spawn_release(). */
+int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+{
+	int rc = spawn_gated(c, sp);
+
+	return rc != 0 ? rc : spawn_release(c, sp, started, arg);
 }
 
 /* Reap the foreground child; its exit code, or 128+signal. */

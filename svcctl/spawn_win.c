@@ -112,32 +112,56 @@ static int create(const struct cli *c, PROCESS_INFORMATION *pi)
 	return rc;
 }
 
-/* Create the child suspended, let started() publish its pid, then resume it. */
-int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+/* The child created suspended by spawn_gated(), until released or cancelled. */
+static PROCESS_INFORMATION gated;
+
+/* End the suspended child: it never ran, nothing of it can outlive us. */
+void spawn_cancel(struct spawn *sp)
 {
-	PROCESS_INFORMATION pi;
+	TerminateProcess(gated.hProcess, EXIT_FAIL);
+	WaitForSingleObject(gated.hProcess, INFINITE);
+	CloseHandle(gated.hThread);
+	CloseHandle(gated.hProcess);
+	memset(&gated, 0, sizeof(gated));
+	sp->exited = 1;
+}
+
+/* Create c->argv suspended (its gate); 0 or an exit code. */
+int spawn_gated(const struct cli *c, struct spawn *sp)
+{
 	int rc;
 
 	memset(sp, 0, sizeof(*sp));
-	sp->ready_fd = sp->child_fd = -1;
-	rc = create(c, &pi);
-	if (rc != 0)
-		return rc;
-	sp->pid = sp->mainpid = pi.dwProcessId;
-	rc = started ? started(arg, sp->pid) : 0;
-	if (rc != 0 || ResumeThread(pi.hThread) == (DWORD)-1) {
-		/* it never ran: nothing of it can outlive us */
-		TerminateProcess(pi.hProcess, EXIT_FAIL);
-		WaitForSingleObject(pi.hProcess, INFINITE);
-		CloseHandle(pi.hThread);
-		CloseHandle(pi.hProcess);
-		sp->exited = 1;
+	sp->ready_fd = sp->child_fd = sp->lock_fd = sp->gate_fd = sp->report_fd = -1;
+	rc = create(c, &gated);
+	if (rc == 0)
+		sp->pid = sp->mainpid = gated.dwProcessId;
+	return rc;
+}
+
+/* Let started() publish the suspended child's pid, then resume it. */
+int spawn_release(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+{
+	int rc = started ? started(arg, sp->pid) : 0;
+
+	(void)c;
+	if (rc != 0 || ResumeThread(gated.hThread) == (DWORD)-1) {
+		spawn_cancel(sp);
 		return rc != 0 ? rc : EXIT_FAIL;
 	}
-	CloseHandle(pi.hThread);
-	child = pi.hProcess;
+	CloseHandle(gated.hThread);
+	child = gated.hProcess;
+	memset(&gated, 0, sizeof(gated));
 	SetConsoleCtrlHandler(on_ctrl, TRUE);
 	return 0;
+}
+
+/* Create the child suspended, let started() publish its pid, then resume it. */
+int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+{
+	int rc = spawn_gated(c, sp);
+
+	return rc != 0 ? rc : spawn_release(c, sp, started, arg);
 }
 
 /* Wait for the foreground child; its exit code. */

@@ -42,7 +42,9 @@ handover() {
 	wait_until 30 test -s "$P" || fail "the holding run never published $P"
 	expect_rc 0 "$SVCCTL" status -p "$P"
 	expect_rc 1 "$SVCCTL" run -p "$P" -- /bin/true
-	"$SVCCTL" run -p "$P" -w "$1" -- /bin/true &
+	# the waiter forks its child before it blocks: when COMMAND runs, the
+	# pidfile already names it
+	"$SVCCTL" run -p "$P" -w "$1" -- sh -c 'test "$(head -1 "$1")" = $$' sh "$P" &
 	waiter=$!
 	wait_until 30 blocked "$waiter" || fail "run -w $1 never waited for the lock"
 	# as long as it takes: still waiting while the holder holds on
@@ -58,4 +60,27 @@ handover() {
 }
 handover 30s
 handover forever
+
+# A waiter's child forked before the wait runs COMMAND only once the lock is
+# ours: not while the waiter waits, not after it timed out, not after the
+# waiter was killed (its child reads EOF at the gate and exits).
+rm -f "$T/go"
+"$SVCCTL" run -p "$P" -- sh -c "$HOLD" "$T" &
+holder=$!
+wait_until 30 test -s "$P" || fail "the holding run never published $P"
+GATED="touch $T/ran-gated"
+expect_rc 1 "$SVCCTL" run -p "$P" -w 200ms -- sh -c "$GATED"
+"$SVCCTL" run -p "$P" -w 30s -- sh -c "$GATED" &
+waiter=$!
+wait_until 30 blocked "$waiter" || fail "run -w 30s never waited for the lock"
+[ ! -e "$T/ran-gated" ] || fail "COMMAND ran while its run waited for the lock"
+kill -KILL "$waiter"
+wait "$waiter" 2>/dev/null || true
+wait_until 30 none_named "svcctl run -p $P -w" ||
+	fail "the child of a killed waiter outlived it"
+touch "$T/go"
+wait "$holder" || fail "the holding run failed"
+[ ! -e "$T/ran-gated" ] || fail "COMMAND of a timed-out or killed waiter ran"
+[ ! -e "$P" ] || fail "a killed waiter left $P"
+ok "a waiter's child runs COMMAND only once the lock is taken"
 finish
