@@ -3,7 +3,7 @@
 # one run: start-stop-daemon, libbsd pidfile(3), flock(1), dotlockfile,
 # lockfile-create and the bare system calls; etcd mode against `etcdctl
 # lock` when etcd is installed (bench/etcd.sh).  Builds what it needs
-# under build/bench (or $BENCH_BUILD), installs the peers from Debian when root,
+# under build-bench (or $BENCH_BUILD), installs the peers from Debian when root,
 # and prints per benchmark median, p99, min and max of every side and the
 # median of the per-round ratios, with the targets of the README, and
 # draws every benchmark's distribution per side (bench/chart.sh) into
@@ -34,7 +34,7 @@ svcctl_deps $SVCCTL_BUILD_DEPS dpkg util-linux libbsd-dev liblockfile-bin lockfi
 # the chart is a bonus: without gnuplot the numbers still come
 svcctl_deps gnuplot-nox || echo "bench: no gnuplot-nox, no chart" >&2
 
-build=${BENCH_BUILD:-$top/build/bench}
+build=${BENCH_BUILD:-$top/build-bench}
 echo "building in $build" >&2
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSVCCTL_SANITIZE=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" --target svcctl svcctl_example_server bench_proc bench_lib \
