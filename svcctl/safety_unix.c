@@ -158,10 +158,11 @@ static int walk_dirs(struct walk *w, const struct trust *t, char *why, size_t si
 /* Split c->path into an absolute directory to walk and the file's name. */
 static int split_path(const char *path, struct walk *w, char *base, size_t bsize)
 {
-	char cwd[CLI_PATH_MAX] = "";
+	char cwd[CLI_PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	int dlen = slash ? (int)(slash - path) : 0;
 
+	cwd[0] = '\0';
 	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) == NULL)
 		return -errno;
 	if (snprintf(w->rest, sizeof(w->rest), "%s/%.*s", cwd, dlen, path) >= (int)sizeof(w->rest))
@@ -190,12 +191,17 @@ static int service_user(const struct cli *c, struct trust *t)
 /* Is the pidfile at path safe to act on as root?  0 safe, 1 unsafe (why), < 0 error. */
 static int pidfile_risk(const char *path, const struct trust *t, char *why, size_t size)
 {
-	struct walk w = {.fd = -1};
+	/* not "= {...}": that would zero 12 KiB of buffers on every call */
+	struct walk w;
 	char base[CLI_PATH_MAX];
 	const char *risk;
 	struct stat st;
-	int rc = split_path(path, &w, base, sizeof(base));
+	int rc;
 
+	w.fd = -1;
+	w.hops = 0;
+	w.at[0] = '\0';
+	rc = split_path(path, &w, base, sizeof(base));
 	if (rc == 0)
 		rc = walk_dirs(&w, t, why, size);
 	if (rc == 0 && w.fd >= 0 && base[0] != '\0' &&
