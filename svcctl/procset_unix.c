@@ -50,8 +50,9 @@ int64_t proc_session(int64_t pid)
 /* Is ps a live process svcctl may ever signal (never init, never us)? */
 static int signallable(const struct pstat *ps)
 {
-	return ps->pid > 1 && ps->pid != (int64_t)getpid() && ps->pid != (int64_t)getppid() &&
-	       ps->state != 'Z' && ps->state != 'X';
+	if (ps->pid <= 1 || ps->state == 'Z' || ps->state == 'X')
+		return 0;
+	return ps->pid != (int64_t)getpid() && ps->pid != (int64_t)getppid();
 }
 
 /* Add a session to look in, at most two, each once. */
@@ -77,17 +78,19 @@ static int in_sessions(const struct procset *set, const struct pstat *ps, int pr
 static int belongs(const struct procset *set, const struct pstat *ps, const struct pstat *all,
 		   size_t n)
 {
-	int64_t up = ps->ppid;
+	int64_t up = ps->ppid, self;
 
+	/* the cheap test first: most of /proc is in neither set */
+	if (set->nsess > 0)
+		return in_sessions(set, ps, 0) && signallable(ps);
 	if (!signallable(ps))
 		return 0;
-	if (set->nsess > 0)
-		return in_sessions(set, ps, 0);
 	/* our descendant: walk the parents in the snapshot */
+	self = (int64_t)getpid();
 	for (int depth = 0; depth < 64 && up > 1; depth++) {
 		size_t i;
 
-		if (up == (int64_t)getpid())
+		if (up == self)
 			return 1;
 		for (i = 0; i < n && all[i].pid != up; i++)
 			;
