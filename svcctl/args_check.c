@@ -26,7 +26,7 @@ static int check_ready(struct cli *c)
 			return cli_bad("--notify", "fd:N", "reload listens on the notify socket");
 		if (c->ready_timeout_set && !c->notify)
 			return cli_bad("--ready-timeout", "", "for reload it goes with --notify");
-		return -1;
+		return CLI_GO_ON;
 	}
 	if (c->ready_timeout_set && !tests)
 		return cli_bad("--ready-timeout", "",
@@ -38,7 +38,7 @@ static int check_ready(struct cli *c)
 		return cli_bad("--min-uptime", "", "must be shorter than --ready-timeout");
 	if (!c->ready_timeout_set)
 		c->ready_timeout_ms += c->min_uptime_ms;
-	return -1;
+	return CLI_GO_ON;
 }
 
 /* Options that only make sense together: --refresh needs a stale age to halve. */

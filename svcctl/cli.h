@@ -23,12 +23,7 @@
 #define EXIT_NOT_INSTALLED 5
 #define EXIT_NOT_RUNNING 7
 
-/*
- * The one return convention: every function of svcctl/ that can end the
- * command returns an exit code (EXIT_*, 0..255) or CLI_GO_ON: keep going.
- * Facts go out through pointers.
- */
-#define CLI_GO_ON (-1)
+/* The one return convention, CLI_GO_ON or an exit code: options.h. */
 
 /* --ready-timeout when not given: 30 s (plus --min-uptime). */
 #define READY_TIMEOUT_DEFAULT_MS 30000
@@ -131,7 +126,7 @@ struct publication {
 	const struct spawn *sp; /* its start time, read at fork, or NULL */
 };
 
-/* hold.c: record pid (arg: a struct publication) on the lock; 0 or an exit code. */
+/* hold.c: record pid (arg: a struct publication) on the lock; CLI_GO_ON or an exit code. */
 int publish_child(void *arg, int64_t pid);
 
 /* etcd_cli.c: run the verb in etcd mode when its target is etcd://; CLI_GO_ON when not. */
@@ -168,7 +163,7 @@ enum sent {
 
 /* schedule.c: re-check, then signal; an enum sent, or < 0 on an error. */
 int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig);
-/* cmd_reload.c: --check CMD; 0 passed (or none), else EXIT_FAIL after its output. */
+/* cmd_reload.c: --check CMD; CLI_GO_ON passed (or none), else EXIT_FAIL after its output. */
 int check_config(const struct cli *c);
 /* rundir.c: call fn(path, name, arg) on every *.pid in RUNDIR, sorted; an exit code. */
 int each_pidfile(const struct cli *c, void (*fn)(const char *, const char *, void *), void *arg);
@@ -236,7 +231,7 @@ struct procset;
 int session_record(const struct cli *c, const char *path, struct procset *set);
 /* leftover_unix.c: how many members of path's recorded session are alive. */
 int leftovers_live(const struct cli *c, const char *path);
-/* leftover_unix.c: stop what is left of the recorded session; 0 or an exit code. */
+/* leftover_unix.c: stop what is left of the recorded session; CLI_GO_ON or an exit code. */
 int leftovers_stop(const struct cli *c, struct procset *set);
 /* leftover_unix.c: write <pidfile>.session for a server that writes its own pidfile. */
 int session_write(const struct cli *c, int64_t mainpid, int64_t sid, uint64_t sid_start);
@@ -250,17 +245,18 @@ void spawn_adopt_orphans(void);
 
 /*
  * Fork and exec c->argv detached as c asks; lock_fd (>= 0) is passed down
- * as SVCCTL_LOCK_FD.  Returns 0 or an exit code.
+ * as SVCCTL_LOCK_FD.  Returns CLI_GO_ON or an exit code.
  */
 int spawn_server(const struct cli *c, int lock_fd, struct spawn *sp);
 
-/* Open the readiness channel c asks for (notify socket or pipe) into *sp. */
+/* Open the readiness channel c asks for (notify socket or pipe) into *sp; CLI_GO_ON or EXIT_FAIL.
+ */
 int ready_setup(const struct cli *c, int64_t uid, int64_t gid, struct spawn *sp);
 
 /* The child's end of the readiness pipe, or -1. */
 int ready_child_fd(const struct spawn *sp);
 
-/* Wait until the server is ready per c; 0 ready, else an exit code. */
+/* Wait until the server is ready per c; CLI_GO_ON ready, else an exit code. */
 int spawn_wait_ready(const struct cli *c, struct spawn *sp);
 
 /* tree_unix.c: kill what a failed start left (TERM, then KILL, bounded) and reap it. */
@@ -270,7 +266,8 @@ void spawn_free(struct spawn *sp);
 
 /*
  * Fork c->argv without detaching, forwarding signals to it.  The child
- * execs only after started(arg, pid) returned 0 (a non-zero code aborts).
+ * execs only after started(arg, pid) returned CLI_GO_ON (an exit code aborts).
+ * CLI_GO_ON once it runs, else an exit code.
  */
 int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg);
 
@@ -307,10 +304,11 @@ struct user_ids {
 	char name[256];
 };
 
-/* user_unix.c: look up -u USER[:GROUP]; 0, or EXIT_USAGE after a message. */
+/* user_unix.c: look up -u USER[:GROUP]; CLI_GO_ON, or EXIT_USAGE after a message. */
 int lookup_user(const char *spec, struct user_ids *u);
 
-/* safety_unix.c: as root, refuse a pidfile others could steer; 0 fine, else an exit code. */
+/* safety_unix.c: as root, refuse a pidfile others could steer; CLI_GO_ON fine, else an exit code.
+ */
 int safety_refuse(const struct cli *c);
 
 /* safety_unix.c: is p still the process opened (alive, not a zombie, same start)? */

@@ -34,17 +34,17 @@ static void show_output(const char *out)
 	}
 }
 
-/* Run --check; on failure say why, show its output and refuse. */
+/* Run --check: CLI_GO_ON when it passed (or none), else EXIT_FAIL after its output. */
 int check_config(const struct cli *c)
 {
 	char out[2048];
 	int rc;
 
 	if (c->check == NULL)
-		return 0;
+		return CLI_GO_ON;
 	rc = shell_run(c->check, c->ready_timeout_ms, out, sizeof(out));
 	if (rc == 0)
-		return 0;
+		return CLI_GO_ON;
 	if (rc == SVCCTL_E_TIMEOUT)
 		fail("%s: --check \"%s\" did not finish within %lldms; not %sed", c->path, c->check,
 		     (long long)c->ready_timeout_ms, c->cmd->name);
@@ -110,7 +110,7 @@ static int64_t owner_of(int64_t pid, int64_t *gid)
 	return (int64_t)st.st_uid;
 }
 
-/* Listen on <pidfile>.notify before the signal, so no datagram is lost. */
+/* Listen on <pidfile>.notify before the signal, so no datagram is lost; CLI_GO_ON or EXIT_FAIL. */
 static int listen_notify(const struct cli *c, const struct proc *p, struct spawn *sp)
 {
 	int64_t gid, uid = owner_of(p->pid, &gid);
@@ -119,10 +119,10 @@ static int listen_notify(const struct cli *c, const struct proc *p, struct spawn
 	memset(sp, 0, sizeof(*sp));
 	sp->ready_fd = sp->child_fd = sp->lock_fd = -1;
 	if (!c->notify)
-		return 0;
+		return CLI_GO_ON;
 	rc = notify_bind(c->path, uid, gid, sp);
 	if (rc == 0)
-		return 0;
+		return CLI_GO_ON;
 	fail("%s%s: cannot listen: %s", c->path, NOTIFY_SUFFIX,
 	     rc == -EBUSY ? "another reload or start listens there" : svcctl_strerror(rc));
 	notify_unbind(sp);
@@ -164,7 +164,8 @@ static int default_kills(int sig)
  * the server, or does nothing.  The kernel tells nobody when a handler is
  * installed, so /proc is polled with a backoff (1 ms doubling to TICK_MS),
  * sleeping on the pidfd to notice a death; a server re-executing itself
- * (haproxy -W) has its handlers back within milliseconds.
+ * (haproxy -W) has its handlers back within milliseconds.  CLI_GO_ON, or
+ * an exit code when it died or does not handle sig.
  */
 static int await_handler(const struct cli *c, const struct proc *p, int sig)
 {
@@ -179,7 +180,7 @@ static int await_handler(const struct cli *c, const struct proc *p, int sig)
 		pause = pause * 2 > TICK_MS ? TICK_MS : pause * 2;
 	}
 	if (d == 1 || d == -2)
-		return 0;
+		return CLI_GO_ON;
 	name = svcctl_signal_name(sig);
 	fail("%s: pid %lld does not handle SIG%s (signal %d): a reload would %s; not sent", c->path,
 	     (long long)p->pid, name ? name : "", sig,
@@ -195,15 +196,17 @@ int cmd_reload(struct cli *c)
 	struct proc p;
 	int rc = check_config(c);
 
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	rc = stop_open(c, 0, &in, &p);
 	if (rc != CLI_GO_ON)
 		return rc;
 	rc = await_handler(c, &p, c->sig ? c->sig : SIGHUP);
-	if (rc != 0 || listen_notify(c, &p, &sp) != 0) {
+	if (rc == CLI_GO_ON)
+		rc = listen_notify(c, &p, &sp);
+	if (rc != CLI_GO_ON) {
 		proc_close(&p);
-		return EXIT_FAIL;
+		return rc;
 	}
 	rc = stop_send(c, &p, &in, c->sig ? c->sig : SIGHUP);
 	if (rc == SENT_GONE) {

@@ -23,7 +23,7 @@ static int running_now(const struct cli *c)
 
 /*
  * What a dead server left in its recorded session is stopped before a
- * start takes over; its stale record goes with it.  0, or an exit code.
+ * start takes over; its stale record goes with it.  CLI_GO_ON, or an exit code.
  */
 static int take_leftovers(const struct cli *c)
 {
@@ -31,9 +31,9 @@ static int take_leftovers(const struct cli *c)
 	int rc;
 
 	if (!session_record(c, c->path, &set))
-		return 0;
+		return CLI_GO_ON;
 	rc = leftovers_stop(c, &set);
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		session_forget(c->path);
 	return rc;
 }
@@ -68,7 +68,7 @@ static int take_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mod
 		if (probe && !cleared && in.state == SVCCTL_DEAD_LOCKED) {
 			cleared = 1;
 			rc = take_leftovers(c);
-			if (rc != 0)
+			if (rc != CLI_GO_ON)
 				return rc;
 			continue;
 		}
@@ -114,7 +114,7 @@ int start_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mode,
 	}
 	if (rc == SVCCTL_ABSENT || rc == SVCCTL_STALE) {
 		rc = take_leftovers(c);
-		if (rc == 0)
+		if (rc == CLI_GO_ON)
 			return CLI_GO_ON;
 		svcctl_lock_close(*lk);
 		*lk = NULL;
@@ -153,7 +153,7 @@ int publish_child(void *arg, int64_t pid)
 		fail("cannot record pid %lld: %s", (long long)pid, svcctl_strerror(rc));
 		return exit_for(rc);
 	}
-	return 0;
+	return CLI_GO_ON;
 }
 
 /*
@@ -169,7 +169,7 @@ int hold_and_run(const struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 	struct publication pub;
 	int rc;
 
-	if (prefork && (rc = spawn_gated(c, &sp)) != 0)
+	if (prefork && (rc = spawn_gated(c, &sp)) != CLI_GO_ON)
 		return rc;
 	rc = start_lock(c, timeout_ms, mode, &lk);
 	if (rc != CLI_GO_ON) {
@@ -182,7 +182,7 @@ int hold_and_run(const struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 	pub.sp = &sp;
 	rc = prefork ? spawn_release(c, &sp, publish_child, &pub)
 		     : spawn_child(c, &sp, publish_child, &pub);
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = c->refresh ? wait_refreshing(c, lk, &sp) : spawn_wait(&sp);
 	/* removes the pidfile if it still records the child */
 	svcctl_lock_release(lk);

@@ -82,24 +82,25 @@ int leftovers_live(const struct cli *c, const char *path)
 	return n;
 }
 
-/* Stop the proven sessions' members with c's schedule (--test: only say so). */
+/* Stop the proven sessions' members with c's schedule (--test: only say so); CLI_GO_ON or
+ * EXIT_FAIL. */
 int leftovers_stop(const struct cli *c, struct procset *set)
 {
 	int n;
 
 	drop_unproven(c, set);
 	if (set->nsess == 0)
-		return 0;
+		return CLI_GO_ON;
 	n = procset_scan(set);
 	if (n == 0)
-		return 0;
+		return CLI_GO_ON;
 	if (c->test) {
 		printf("would stop %d leftover process%s of session %lld of %s\n", n,
 		       n == 1 ? "" : "es", (long long)set->sess[0].sid, c->path);
-		return 0;
+		return CLI_GO_ON;
 	}
 	if (procset_stop(c, &c->sched, set))
-		return 0;
+		return CLI_GO_ON;
 	fail("%s: %d process%s of session %lld still running after the whole schedule", c->path,
 	     set->n, set->n == 1 ? "" : "es", (long long)set->sess[0].sid);
 	return EXIT_FAIL;

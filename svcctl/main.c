@@ -94,9 +94,9 @@ static int run_verb(const struct cli_cmd *cmd, int argc, char **argv)
 	rc = cli_parse(cmd, argc, argv, &c);
 	if (rc == EXIT_USAGE)
 		cli_usage(stderr, cmd);
-	if (rc < 0)
+	if (rc == CLI_GO_ON)
 		rc = etcd_dispatch(&c);
-	return rc >= 0 ? rc : cmd->run(&c);
+	return rc != CLI_GO_ON ? rc : cmd->run(&c);
 }
 
 /* Dispatch on the verb through the command table. */

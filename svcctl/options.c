@@ -346,7 +346,7 @@ static const char *group_names(const struct cli_option *o, char *buf, size_t siz
 	return buf;
 }
 
-/* Store option o with argument arg (NULL: none) into *c; -1 fine, else EXIT_USAGE. */
+/* Store option o with argument arg (NULL: none) into *c; CLI_GO_ON, else EXIT_USAGE. */
 int cli_option_apply(struct cli *c, const struct cli_option *o, const char *arg)
 {
 	char label[32], names[128], why[160];
@@ -371,5 +371,5 @@ int cli_option_apply(struct cli *c, const struct cli_option *o, const char *arg)
 	} else {
 		bad = store(c, o->key, arg);
 	}
-	return bad != NULL ? cli_bad(label, arg ? arg : "", bad) : -1;
+	return bad != NULL ? cli_bad(label, arg ? arg : "", bad) : CLI_GO_ON;
 }

@@ -12,6 +12,14 @@
 struct cli;
 struct option;
 
+/*
+ * The one return convention: every function of svcctl/ that can end the
+ * command returns an exit code (EXIT_*, 0..255) or CLI_GO_ON: keep going.
+ * Facts go out through pointers.  Callbacks that may end it (the gate
+ * callback of spawn_child(), publish_child()) follow it too.
+ */
+#define CLI_GO_ON (-1)
+
 /* One bit per verb: the verbs an option applies to (struct cli_option). */
 #define V_START 0x01
 #define V_STOP 0x02
@@ -58,10 +66,10 @@ extern const struct cli_option cli_options[];
 const struct cli_option *cli_option_of(int key);
 /* options.c: the getopt_long tables of cli_options (built on the first call). */
 const struct option *cli_longopts(const char **shortopts);
-/* options.c: store option o with argument arg into *c; -1 fine, else EXIT_USAGE. */
+/* options.c: store option o with argument arg into *c; CLI_GO_ON, else EXIT_USAGE. */
 int cli_option_apply(struct cli *c, const struct cli_option *o, const char *arg);
 
-/* args.c: parse argv after the verb into *c; -1 to run the verb, else an exit code. */
+/* args.c: parse argv after the verb into *c; CLI_GO_ON to run the verb, else an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c);
 /* args_check.c: report a bad value of an option (no usage line); EXIT_USAGE. */
 int cli_bad(const char *opt, const char *val, const char *why);

@@ -23,7 +23,7 @@ int leftovers_stop(const struct cli *c, struct procset *set)
 {
 	(void)c;
 	(void)set;
-	return 0;
+	return CLI_GO_ON;
 }
 
 void session_forget(const char *pidfile)
