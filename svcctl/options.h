@@ -46,6 +46,17 @@ struct cli_cmd {
 	const char *help;
 };
 
+/* How an option's argument is stored into struct cli (cli_option.field). */
+enum opt_kind {
+	OPT_NONE,     /* not stored: --help and the options of svcctl itself */
+	OPT_FLAG,     /* no argument: the int field is set to 1 */
+	OPT_STRING,   /* the argument as given, into a const char * field */
+	OPT_NONEMPTY, /* the same, refused when empty */
+	OPT_DURATION, /* a duration (0 allowed) into an int64_t field, in ms */
+	OPT_POSITIVE, /* a duration above 0 */
+	OPT_PARSED    /* the row's own parser stores it */
+};
+
 /*
  * One option: everything parsing, help, completion and the man-page test
  * need.  Options with the same non-zero group exclude each other.
@@ -58,6 +69,11 @@ struct cli_option {
 	unsigned verbs;   /* V_* bits of the verbs that take it */
 	const char *help; /* one line for VERB --help; NULL: hidden */
 	int group;        /* exclusive group, 0 none */
+	enum opt_kind kind;
+	size_t field;    /* offsetof(struct cli, its field), for the generic kinds */
+	const char *why; /* why a value is refused (OPT_NONEMPTY, OPT_DURATION, OPT_POSITIVE) */
+	/* OPT_PARSED: store arg into *c; why it is refused, or NULL */
+	const char *(*parse)(struct cli *c, const char *arg);
 };
 
 /* options.c: the option table, ended by a NULL name. */
