@@ -3,6 +3,7 @@
  * The command table drives dispatch, usage lines and --help; usage errors
  * of a verb print its usage line here, once.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,26 +61,41 @@ static const struct cli_cmd commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-/* svcctl OPTION without a verb: --help, --version, --completion SHELL, --list-options. */
+/*
+ * svcctl OPTION without a verb: the rows of the option table marked V_TOP
+ * (--help, --version, --completion SHELL, --list-options), read with
+ * getopt_long like a verb's options.
+ */
 static int top_option(int argc, char **argv)
 {
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		help_all(stdout, commands, NCOMMANDS, 0);
-		return EXIT_OK;
+	const char *shortopts;
+	const struct option *longopts = cli_longopts(&shortopts);
+	const struct cli_option *o;
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+	o = cli_option_of(opt);
+	if (o == NULL && opt == '?' && (o = cli_option_of(optopt)) != NULL && (o->verbs & V_TOP) &&
+	    o->has_arg == required_argument) {
+		fail("invalid option \"%s\": it needs %s", argv[1], o->arg);
+		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (o == NULL || !(o->verbs & V_TOP)) {
+		fail("unknown option \"%s\"", argv[1]);
+		help_all(stderr, commands, NCOMMANDS, 1);
+		return EXIT_USAGE;
+	}
+	if (strcmp(o->name, "version") == 0)
 		printf("svcctl %s\n", SVCCTL_VERSION);
-		return EXIT_OK;
-	}
-	if (strcmp(argv[1], "--completion") == 0)
-		return completion_print(argc > 2 ? argv[2] : "", commands, NCOMMANDS);
-	if (strcmp(argv[1], "--list-options") == 0) {
+	else if (strcmp(o->name, "completion") == 0)
+		return completion_print(optarg, commands, NCOMMANDS);
+	else if (strcmp(o->name, "list-options") == 0)
 		help_list_options(NULL);
-		return EXIT_OK;
-	}
-	fail("unknown option \"%s\"", argv[1]);
-	help_all(stderr, commands, NCOMMANDS, 1);
-	return EXIT_USAGE;
+	else
+		help_all(stdout, commands, NCOMMANDS, 0);
+	return EXIT_OK;
 }
 
 /* Parse the verb's arguments and run it; a usage error prints its usage line, once. */
