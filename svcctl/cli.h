@@ -90,7 +90,7 @@ void json_string(FILE *f, const char *s);
 void print_info_json(FILE *f, const char *path, int state, const struct svcctl_pidinfo *in);
 void format_uptime(int64_t secs, char *buf, size_t size);
 
-/* verbs: cmd_VERB.c each (Windows: unix_only_win.c refuses start, restart and reload) */
+/* verbs: cmd_VERB.c each (Windows has no start, restart and reload: main.c refuses them) */
 int cmd_start(struct cli *c);
 int cmd_restart(struct cli *c);
 int cmd_stop(struct cli *c);
@@ -99,9 +99,6 @@ int cmd_status(struct cli *c);
 int cmd_list(struct cli *c);
 int cmd_cleanup(struct cli *c);
 int cmd_run(struct cli *c);
-
-/* Is the verb available on this OS?  (Windows: not start, restart, reload.) */
-int verb_available(const char *name);
 
 /* How start_lock() and hold_and_run() treat a lock another process holds. */
 enum hold_mode {
@@ -227,18 +224,25 @@ int pidfile_drop_empty(const struct cli *c);
 
 struct procset;
 
-/* leftover_unix.c: the session recorded for pidfile path (its sid=, else path.session). */
-int session_record(const struct cli *c, const char *path, struct procset *set);
-/* leftover_unix.c: how many members of path's recorded session are alive. */
-int leftovers_live(const struct cli *c, const char *path);
-/* leftover_unix.c: stop what is left of the recorded session; CLI_GO_ON or an exit code. */
-int leftovers_stop(const struct cli *c, struct procset *set);
+/* What leftovers() does with the session recorded for a pidfile. */
+enum leftover_step {
+	LEFT_RECORD, /* read path's recorded session (its sid=, else path.session) into *set: 1, 0
+			none */
+	LEFT_LIVE,   /* how many members of path's recorded session are alive */
+	LEFT_STOP,   /* stop the members of *set per c's schedule: CLI_GO_ON or an exit code */
+	LEFT_FORGET  /* remove path.session (when stale) and path.notify: CLI_GO_ON */
+};
+
+/*
+ * leftover_unix.c: what a server's recorded session left, for stop, cleanup
+ * and a start taking over.  leftover_win.c: Windows has no sessions, so
+ * none is recorded, none is alive, and nothing is stopped or removed.
+ */
+int leftovers(const struct cli *c, const char *path, enum leftover_step step, struct procset *set);
 /* leftover_unix.c: write <pidfile>.session for a server that writes its own pidfile. */
 int session_write(const struct cli *c, int64_t mainpid, int64_t sid, uint64_t sid_start);
 /* leftover_unix.c: the session of sp's main process and its proof (sid 0: none). */
 void session_of(const struct spawn *sp, int64_t *sid, uint64_t *sid_start);
-/* leftover_unix.c: remove <pidfile>.session (when stale) and <pidfile>.notify. */
-void session_forget(const char *pidfile);
 
 /* tree_unix.c: become the subreaper of what we start, so orphans stay provably ours. */
 void spawn_adopt_orphans(void);

@@ -21,7 +21,7 @@ static int stop_leftovers_first(const struct cli *c, struct procset *set)
 	memset(&in, 0, sizeof(in));
 	st = svcctl_pidfile_state(c->path, &c->opts, &in);
 	if (st == SVCCTL_STALE || st == SVCCTL_DEAD_LOCKED || st == SVCCTL_ABSENT)
-		return leftovers_stop(c, set);
+		return leftovers(c, c->path, LEFT_STOP, set);
 	return CLI_GO_ON;
 }
 
@@ -33,7 +33,7 @@ int cmd_stop(struct cli *c)
 {
 	struct svcctl_pidinfo in;
 	struct procset set;
-	int have = session_record(c, c->path, &set), rc = CLI_GO_ON;
+	int have = leftovers(c, c->path, LEFT_RECORD, &set), rc = CLI_GO_ON;
 
 	if (have)
 		rc = stop_leftovers_first(c, &set);
@@ -41,16 +41,16 @@ int cmd_stop(struct cli *c)
 		rc = stop_holder(c, NULL, &in);
 	if (rc != CLI_GO_ON) {
 		if (rc == EXIT_OK && !c->test)
-			session_forget(c->path);
+			leftovers(c, c->path, LEFT_FORGET, NULL);
 		return rc;
 	}
-	rc = have ? leftovers_stop(c, &set) : CLI_GO_ON;
+	rc = have ? leftovers(c, c->path, LEFT_STOP, &set) : CLI_GO_ON;
 	if (rc != CLI_GO_ON)
 		return rc;
 	rc = svcctl_pidfile_remove(c->path);
 	if (rc < 0)
 		fail("%s: stopped, but the pidfile stays: %s", c->path, svcctl_strerror(rc));
-	session_forget(c->path);
+	leftovers(c, c->path, LEFT_FORGET, NULL);
 	say(c, "%s: stopped pid %lld", c->path, (long long)in.pid);
 	return rc < 0 ? exit_for(rc) : EXIT_OK;
 }

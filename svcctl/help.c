@@ -239,7 +239,7 @@ void help_all(FILE *f, const struct cli_cmd *cmds, size_t n, int usage_only)
 	fprintf(f, "\nVerbs:\n");
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "  %-8s %s%s\n", cmds[i].name, cmds[i].help,
-			verb_available(cmds[i].name) ? "" : " (Unix only)");
+			cmds[i].run != NULL ? "" : " (Unix only)");
 	fputc('\n', f);
 	put_text(&w, "NAME means RUNDIR/NAME.pid; RUNDIR is -d, else $SVCCTL_RUNDIR, else "
 		     "/run/svcctl (root) or $XDG_RUNTIME_DIR/svcctl. Options of svcctl itself:");

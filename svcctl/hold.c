@@ -30,11 +30,11 @@ static int take_leftovers(const struct cli *c)
 	struct procset set;
 	int rc;
 
-	if (!session_record(c, c->path, &set))
+	if (!leftovers(c, c->path, LEFT_RECORD, &set))
 		return CLI_GO_ON;
-	rc = leftovers_stop(c, &set);
+	rc = leftovers(c, c->path, LEFT_STOP, &set);
 	if (rc == CLI_GO_ON)
-		session_forget(c->path);
+		leftovers(c, c->path, LEFT_FORGET, NULL);
 	return rc;
 }
 

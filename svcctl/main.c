@@ -13,8 +13,18 @@
 #define SVCCTL_VERSION "unknown"
 #endif
 
+/*
+ * start, restart and reload need fork, setsid, credentials or real
+ * signals: on Windows their handler is NULL, and run_verb() refuses them.
+ */
+#ifdef _WIN32
+#define UNIX_ONLY(handler) NULL
+#else
+#define UNIX_ONLY(handler) handler
+#endif
+
 static const struct cli_cmd commands[] = {
-    {"start", cmd_start, V_START, CMD_TARGET | CMD_COMMAND,
+    {"start", UNIX_ONLY(cmd_start), V_START, CMD_TARGET | CMD_COMMAND,
      "Start COMMAND detached in a new session and record its pid and session, unless "
      "already running; creates RUNDIR.  A relative COMMAND with a '/' is taken from the "
      "current directory.  Ready at exec, or once every test given passes: --wait-pidfile "
@@ -34,7 +44,7 @@ static const struct cli_cmd commands[] = {
      "Report the server's state, host, age and message: exit 0 running, 1 dead with "
      "pidfile, 3 not running, 4 unknown, remote or (as root) unsafe; -u USER: the "
      "service user may own the pidfile."},
-    {"reload", cmd_reload, V_RELOAD, CMD_TARGET,
+    {"reload", UNIX_ONLY(cmd_reload), V_RELOAD, CMD_TARGET,
      "Run --check CMD first (refuse with exit 1 and its output when it fails), wait up to "
      "2s (or --ready-timeout) for the server to catch the signal (else refuse, exit 1, "
      "nothing sent), send SIGHUP (or -s SIGNAL) to the running server, then confirm the same "
@@ -42,7 +52,7 @@ static const struct cli_cmd commands[] = {
      "alive after --settle (default 500ms; exit 1 if it died), or with --notify wait for "
      "RELOADING=1 then READY=1 on <pidfile>.notify (bounded by --ready-timeout, default "
      "30s).  Exit 7 when not running, 4 for a remote holder."},
-    {"restart", cmd_restart, V_RESTART, CMD_TARGET | CMD_COMMAND,
+    {"restart", UNIX_ONLY(cmd_restart), V_RESTART, CMD_TARGET | CMD_COMMAND,
      "Run --check CMD first (refuse with exit 1 and its output when it fails), stop the "
      "server if it runs (stop's schedule), then start COMMAND; --test only prints what "
      "stop would do and starts nothing."},
@@ -105,8 +115,10 @@ static int run_verb(const struct cli_cmd *cmd, int argc, char **argv)
 	int rc;
 
 	/* a verb this system lacks refuses before its options are read */
-	if (!verb_available(cmd->name))
-		return cmd->run(NULL);
+	if (cmd->run == NULL) {
+		fail("%s: not available on this system (Unix only)", cmd->name);
+		return EXIT_USAGE;
+	}
 	rc = cli_parse(cmd, argc, argv, &c);
 	if (rc == EXIT_USAGE)
 		cli_usage(stderr, cmd);

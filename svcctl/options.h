@@ -37,7 +37,10 @@ struct option;
 #define CMD_COMMAND 0x2 /* -- COMMAND [ARG...], required */
 #define CMD_PREFIX 0x4  /* -d RUNDIR or etcd://HOSTS/PREFIX */
 
-/* One verb: its name, handler, bit in cli_option.verbs, CMD_* flags and help text. */
+/*
+ * One verb: its name, handler (NULL: not on this system), bit in
+ * cli_option.verbs, CMD_* flags and help text.
+ */
 struct cli_cmd {
 	const char *name;
 	int (*run)(struct cli *c);

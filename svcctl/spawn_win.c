@@ -3,7 +3,7 @@
  * created suspended so its pid is published before it runs a single
  * instruction, then resumed and waited on through its process handle.
  * Detached servers (start) need setsid, credentials and readiness
- * channels: those verbs refuse here (unix_only_win.c).
+ * channels: main.c refuses those verbs here.
  */
 #include <errno.h>
 #include <stdio.h>
