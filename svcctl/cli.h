@@ -160,7 +160,7 @@ enum sent {
 
 /* schedule.c: re-check, then signal; an enum sent, or < 0 on an error. */
 int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig);
-/* cmd_reload.c: --check CMD; CLI_GO_ON passed (or none), else EXIT_FAIL after its output. */
+/* check_unix.c: --check CMD; CLI_GO_ON passed (or none), else EXIT_FAIL after its output. */
 int check_config(const struct cli *c);
 /* rundir.c: call fn(path, name, arg) on every *.pid in RUNDIR, sorted; an exit code. */
 int each_pidfile(const struct cli *c, void (*fn)(const char *, const char *, void *), void *arg);
