@@ -73,7 +73,7 @@ struct cli {
 	unsigned
 	    given_group; /* the exclusive option groups (cli_option.group) seen, one bit each */
 
-	/* shared storage and lock conveniences */
+	/* the library's options, run's holding, list's owner, root safety, etcd mode */
 	struct svcctl_opts opts; /* --stale-age, --nfs, -m for the library */
 	int refresh;             /* run --refresh */
 	int64_t expire_ms;       /* run --expire, 0 when not given */
@@ -165,7 +165,7 @@ int check_config(const struct cli *c);
 /* rundir.c: call fn(path, name, arg) on every *.pid in RUNDIR, sorted; an exit code. */
 int each_pidfile(const struct cli *c, void (*fn)(const char *, const char *, void *), void *arg);
 
-/* ---- process layer (proc_unix.c, spawn_unix.c, ready_unix.c) ---- */
+/* ---- process layer: *_unix.c (spawn, readiness, notify, shell, leftovers), *_win.c ---- */
 
 /* A spawned server and the channels start waits on. */
 struct spawn {
