@@ -366,10 +366,10 @@ int cli_option_apply(struct cli *c, const struct cli_option *o, const char *arg)
 	if (o->group != 0 && (c->given_group & (1u << o->group))) {
 		snprintf(why, sizeof(why), "%s exclude each other",
 			 group_names(o, names, sizeof(names)));
-		return cli_bad(label, arg ? arg : "", why);
+		return cli_bad(label, NULL, why);
 	}
 	if (o->group != 0)
 		c->given_group |= 1u << o->group;
 	bad = store(c, o, arg);
-	return bad != NULL ? cli_bad(label, arg ? arg : "", bad) : CLI_GO_ON;
+	return bad != NULL ? cli_bad(label, arg, bad) : CLI_GO_ON;
 }

@@ -90,7 +90,8 @@ int cli_option_apply(struct cli *c, const struct cli_option *o, const char *arg)
 
 /* args.c: parse argv after the verb into *c; CLI_GO_ON to run the verb, else an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c);
-/* args_check.c: report a bad value of an option (no usage line); EXIT_USAGE. */
+/* args_check.c: report a bad value of an option, or (val NULL) the option (no usage line);
+ * EXIT_USAGE. */
 int cli_bad(const char *opt, const char *val, const char *why);
 /* args_check.c: check the combination of options after parsing. */
 int cli_check(struct cli *c);
