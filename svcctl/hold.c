@@ -73,9 +73,11 @@ static int take_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mod
 			continue;
 		}
 		if (!probe || svcctl__mono_ms() >= deadline) {
-			fail("%s: locked by %s%lld: %s", c->path,
-			     in.pid ? "pid " : "an unknown process", (long long)in.pid,
-			     svcctl_strerror(rc));
+			char who[48] = "an unknown process";
+
+			if (in.pid != 0)
+				snprintf(who, sizeof(who), "pid %lld", (long long)in.pid);
+			fail("%s: locked by %s: %s", c->path, who, svcctl_strerror(rc));
 			return EXIT_FAIL;
 		}
 	}
