@@ -190,8 +190,11 @@ static volatile sig_atomic_t server_pgid;
 /* In the holder: pass a termination or reload signal on to the server. */
 static void pass_on(int sig)
 {
+	int saved = errno;
+
 	if (server_pgid > 1)
 		kill(-(pid_t)server_pgid, sig);
+	errno = saved;
 }
 
 /*
