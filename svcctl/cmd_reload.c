@@ -27,12 +27,12 @@ static int died_after(const struct cli *c, const struct proc *p)
 	return EXIT_FAIL;
 }
 
-/* Without --notify: the same process must outlive the settle time. */
+/* Without --notify: the same process must outlive the settle time; EXIT_OK or EXIT_FAIL. */
 static int settle(const struct cli *c, const struct proc *p)
 {
 	if (proc_wait_dead(p, c->settle_ms) || !proc_verify(p))
 		return died_after(c, p);
-	return 0;
+	return EXIT_OK;
 }
 
 /* With --notify: RELOADING=1 then READY=1 from the server's tree, or its death. */
@@ -51,7 +51,7 @@ static int await_notify(const struct cli *c, const struct proc *p, struct spawn 
 		if ((pf[1].revents & POLLIN) || !proc_verify(p))
 			return died_after(c, p);
 		if ((pf[0].revents & POLLIN) && notify_drain(c, sp, &deadline) && sp->reloading)
-			return 0;
+			return EXIT_OK;
 	}
 	fail("%s: pid %lld sent no %s within %lldms", c->path, (long long)p->pid,
 	     sp->reloading ? "READY=1 after RELOADING=1" : "RELOADING=1",
