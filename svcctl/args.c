@@ -24,7 +24,7 @@ static int make_schedule(struct cli *c)
 	} else {
 		svcctl_schedule_default(sig, 10000, 5000, &c->sched);
 	}
-	return -1;
+	return CLI_GO_ON;
 }
 
 /* Resolve the pidfile from -p or NAME (RUNDIR/NAME.pid). */
@@ -46,7 +46,7 @@ static int resolve_target(struct cli *c, const char *pidfile, const char *name)
 	}
 	if (n <= 0 || (size_t)n >= sizeof(c->path))
 		return cli_bad("-p", pidfile ? pidfile : name, "path too long");
-	return -1;
+	return CLI_GO_ON;
 }
 
 /* Fill the defaults that depend on nothing given. */
@@ -93,7 +93,7 @@ static int operands(struct cli *c, int argc, char **argv, int dd)
 	}
 	if (c->cmd->flags & CMD_TARGET)
 		return resolve_target(c, pidfile, name);
-	return -1;
+	return CLI_GO_ON;
 }
 
 /*
@@ -131,7 +131,7 @@ static const char *optional_arg(const struct cli_option *o, int argc, char **arg
 	return optarg;
 }
 
-/* Parse one verb's options and operands; -1 to run the verb, else an exit code. */
+/* Parse one verb's options and operands; CLI_GO_ON to run the verb, else an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c)
 {
 	const struct cli_option *o;
@@ -156,11 +156,11 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c)
 			return EXIT_OK;
 		}
 		rc = cli_option_apply(c, o, optional_arg(o, dd, argv));
-		if (rc >= 0)
+		if (rc != CLI_GO_ON)
 			return rc;
 	}
 	rc = cli_check(c);
-	if (rc < 0)
+	if (rc == CLI_GO_ON)
 		rc = operands(c, argc, argv, dd);
-	return rc >= 0 ? rc : make_schedule(c);
+	return rc != CLI_GO_ON ? rc : make_schedule(c);
 }

@@ -26,7 +26,7 @@ static void clean_one(const char *path, const char *name, void *arg)
 	if (rc != SVCCTL_STALE)
 		return;
 	/* its record is all that finds what the dead server left: stop's job */
-	rc = leftovers_live(x->c, path);
+	rc = leftovers(x->c, path, LEFT_LIVE, NULL);
 	if (rc > 0) {
 		say(x->c, "%s: kept: %d process%s of its session still run (svcctl stop ends them)",
 		    path, rc, rc == 1 ? "" : "es");
@@ -37,7 +37,7 @@ static void clean_one(const char *path, const char *name, void *arg)
 		fail("%s: cannot remove: %s", path, svcctl_strerror(rc));
 		return;
 	}
-	session_forget(path);
+	leftovers(x->c, path, LEFT_FORGET, NULL);
 	say(x->c, "%s: removed stale pidfile (pid %lld: %s)", path, (long long)in.pid,
 	    svcctl_reason_name(in.reason));
 	x->count++;

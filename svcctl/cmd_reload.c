@@ -20,43 +20,6 @@
 /* How long reload waits for the server to catch its signal (without --ready-timeout). */
 #define HANDLER_WAIT_MS 2000
 
-/* Print a command's output, each line indented and labelled. */
-static void show_output(const char *out)
-{
-	const char *line = out;
-
-	while (*line) {
-		const char *nl = strchr(line, '\n');
-		int len = nl ? (int)(nl - line) : (int)strlen(line);
-
-		fprintf(stderr, "  check: %.*s\n", len, line);
-		line += len + (nl != NULL);
-	}
-}
-
-/* Run --check; on failure say why, show its output and refuse. */
-int check_config(const struct cli *c)
-{
-	char out[2048];
-	int rc;
-
-	if (c->check == NULL)
-		return 0;
-	rc = shell_run(c->check, c->ready_timeout_ms, out, sizeof(out));
-	if (rc == 0)
-		return 0;
-	if (rc == SVCCTL_E_TIMEOUT)
-		fail("%s: --check \"%s\" did not finish within %lldms; not %sed", c->path, c->check,
-		     (long long)c->ready_timeout_ms, c->cmd->name);
-	else if (rc < 0)
-		fail("%s: --check \"%s\" cannot run: %s", c->path, c->check, svcctl_strerror(rc));
-	else
-		fail("%s: --check \"%s\" failed with exit status %d; not %sed", c->path, c->check,
-		     rc, c->cmd->name);
-	show_output(out);
-	return EXIT_FAIL;
-}
-
 /* The server died (or was replaced) after the signal; returns EXIT_FAIL. */
 static int died_after(const struct cli *c, const struct proc *p)
 {
@@ -64,12 +27,12 @@ static int died_after(const struct cli *c, const struct proc *p)
 	return EXIT_FAIL;
 }
 
-/* Without --notify: the same process must outlive the settle time. */
+/* Without --notify: the same process must outlive the settle time; EXIT_OK or EXIT_FAIL. */
 static int settle(const struct cli *c, const struct proc *p)
 {
 	if (proc_wait_dead(p, c->settle_ms) || !proc_verify(p))
 		return died_after(c, p);
-	return 0;
+	return EXIT_OK;
 }
 
 /* With --notify: RELOADING=1 then READY=1 from the server's tree, or its death. */
@@ -88,7 +51,7 @@ static int await_notify(const struct cli *c, const struct proc *p, struct spawn 
 		if ((pf[1].revents & POLLIN) || !proc_verify(p))
 			return died_after(c, p);
 		if ((pf[0].revents & POLLIN) && notify_drain(c, sp, &deadline) && sp->reloading)
-			return 0;
+			return EXIT_OK;
 	}
 	fail("%s: pid %lld sent no %s within %lldms", c->path, (long long)p->pid,
 	     sp->reloading ? "READY=1 after RELOADING=1" : "RELOADING=1",
@@ -110,7 +73,7 @@ static int64_t owner_of(int64_t pid, int64_t *gid)
 	return (int64_t)st.st_uid;
 }
 
-/* Listen on <pidfile>.notify before the signal, so no datagram is lost. */
+/* Listen on <pidfile>.notify before the signal, so no datagram is lost; CLI_GO_ON or EXIT_FAIL. */
 static int listen_notify(const struct cli *c, const struct proc *p, struct spawn *sp)
 {
 	int64_t gid, uid = owner_of(p->pid, &gid);
@@ -119,10 +82,10 @@ static int listen_notify(const struct cli *c, const struct proc *p, struct spawn
 	memset(sp, 0, sizeof(*sp));
 	sp->ready_fd = sp->child_fd = sp->lock_fd = -1;
 	if (!c->notify)
-		return 0;
+		return CLI_GO_ON;
 	rc = notify_bind(c->path, uid, gid, sp);
 	if (rc == 0)
-		return 0;
+		return CLI_GO_ON;
 	fail("%s%s: cannot listen: %s", c->path, NOTIFY_SUFFIX,
 	     rc == -EBUSY ? "another reload or start listens there" : svcctl_strerror(rc));
 	notify_unbind(sp);
@@ -164,7 +127,8 @@ static int default_kills(int sig)
  * the server, or does nothing.  The kernel tells nobody when a handler is
  * installed, so /proc is polled with a backoff (1 ms doubling to TICK_MS),
  * sleeping on the pidfd to notice a death; a server re-executing itself
- * (haproxy -W) has its handlers back within milliseconds.
+ * (haproxy -W) has its handlers back within milliseconds.  CLI_GO_ON, or
+ * an exit code when it died or does not handle sig.
  */
 static int await_handler(const struct cli *c, const struct proc *p, int sig)
 {
@@ -179,7 +143,7 @@ static int await_handler(const struct cli *c, const struct proc *p, int sig)
 		pause = pause * 2 > TICK_MS ? TICK_MS : pause * 2;
 	}
 	if (d == 1 || d == -2)
-		return 0;
+		return CLI_GO_ON;
 	name = svcctl_signal_name(sig);
 	fail("%s: pid %lld does not handle SIG%s (signal %d): a reload would %s; not sent", c->path,
 	     (long long)p->pid, name ? name : "", sig,
@@ -195,15 +159,17 @@ int cmd_reload(struct cli *c)
 	struct proc p;
 	int rc = check_config(c);
 
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	rc = stop_open(c, 0, &in, &p);
 	if (rc != CLI_GO_ON)
 		return rc;
 	rc = await_handler(c, &p, c->sig ? c->sig : SIGHUP);
-	if (rc != 0 || listen_notify(c, &p, &sp) != 0) {
+	if (rc == CLI_GO_ON)
+		rc = listen_notify(c, &p, &sp);
+	if (rc != CLI_GO_ON) {
 		proc_close(&p);
-		return EXIT_FAIL;
+		return rc;
 	}
 	rc = stop_send(c, &p, &in, c->sig ? c->sig : SIGHUP);
 	if (rc == SENT_GONE) {

@@ -6,7 +6,7 @@ int cmd_restart(struct cli *c)
 {
 	int rc = check_config(c);
 
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = cmd_stop(c);
 	if (rc != EXIT_OK || c->test)
 		return rc;

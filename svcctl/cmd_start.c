@@ -40,7 +40,7 @@ static void status_line(struct spawn *sp)
 		 sp->notify_err, strerror(sp->notify_err));
 }
 
-/* Record the ready server's pid, session and status while still holding the lock. */
+/* Record the ready server, its session and status under the lock; CLI_GO_ON or an exit code. */
 static int publish(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp)
 {
 	struct svcctl_opts o = c->opts;
@@ -59,10 +59,10 @@ static int publish(const struct cli *c, struct svcctl_lock *lk, struct spawn *sp
 	if (rc < 0)
 		fail("%s: cannot record pid %lld: %s", c->path, (long long)sp->mainpid,
 		     svcctl_strerror(rc));
-	return rc < 0 ? exit_for(rc) : 0;
+	return rc < 0 ? exit_for(rc) : CLI_GO_ON;
 }
 
-/* A server that wrote its own pidfile: its session goes to <pidfile>.session. */
+/* A server that wrote its own pidfile: its session goes to <pidfile>.session; CLI_GO_ON. */
 static int record_session(const struct cli *c, struct spawn *sp)
 {
 	int64_t sid;
@@ -72,10 +72,10 @@ static int record_session(const struct cli *c, struct spawn *sp)
 	/* without a record, only the leftovers stay unknown: the start stands */
 	if (sid > 1)
 		session_write(c, sp->mainpid, sid, sid_start);
-	return 0;
+	return CLI_GO_ON;
 }
 
-/* Spawn, wait for readiness, publish; on failure kill what we started. */
+/* Spawn, wait for readiness, publish; on failure kill what we started.  An exit code. */
 static int start_locked(const struct cli *c, struct svcctl_lock *lk,
 			const struct svcctl_pidinfo *old)
 {
@@ -85,14 +85,15 @@ static int start_locked(const struct cli *c, struct svcctl_lock *lk,
 	rc = spawn_server(c, c->wait_pidfile ? svcctl_lock_fd(lk) : -1, &sp);
 	sp.old_pid = old->pid;
 	sp.old_mtime_ms = old->mtime_ms;
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = spawn_wait_ready(c, &sp);
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = c->wait_pidfile ? record_session(c, &sp) : publish(c, lk, &sp);
-	if (rc != 0) {
+	if (rc != CLI_GO_ON) {
 		spawn_abort(&sp);
 		show_tail(c);
 	} else {
+		rc = EXIT_OK;
 		say(c, "%s: started pid %lld%s%s", c->path, (long long)sp.mainpid,
 		    sp.status[0] ? ": " : "", sp.status);
 	}
@@ -132,11 +133,11 @@ int cmd_start(struct cli *c)
 	svcctl_pidfile_read(c->path, &old);
 	rc = start_locked(c, lk, &old);
 	/* the server got the lock's descriptor and keeps the lock while it holds it */
-	if (rc == 0 && c->wait_pidfile)
+	if (rc == EXIT_OK && c->wait_pidfile)
 		svcctl_lock_handoff(lk);
 	else
 		svcctl_lock_close(lk);
-	if (rc != 0 && c->wait_pidfile)
+	if (rc != EXIT_OK && c->wait_pidfile)
 		remove_written(c, &old);
 	return rc;
 }

@@ -76,5 +76,5 @@ int cmd_status(struct cli *c)
 	}
 	/* readable, but root must not act on it: say so */
 	rc = safety_refuse(c);
-	return rc != 0 ? rc : status_code(st);
+	return rc != CLI_GO_ON ? rc : status_code(st);
 }

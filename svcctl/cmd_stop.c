@@ -9,20 +9,20 @@
 
 /*
  * Before a stop when the recorded main process is gone: what is left of its
- * session (a held lock, a port) is stopped first.  0 or an exit code.
+ * session (a held lock, a port) is stopped first.  CLI_GO_ON or an exit code.
  */
 static int stop_leftovers_first(const struct cli *c, struct procset *set)
 {
 	struct svcctl_pidinfo in;
 	int st, rc = safety_refuse(c);
 
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	memset(&in, 0, sizeof(in));
 	st = svcctl_pidfile_state(c->path, &c->opts, &in);
 	if (st == SVCCTL_STALE || st == SVCCTL_DEAD_LOCKED || st == SVCCTL_ABSENT)
-		return leftovers_stop(c, set);
-	return 0;
+		return leftovers(c, c->path, LEFT_STOP, set);
+	return CLI_GO_ON;
 }
 
 /*
@@ -33,24 +33,24 @@ int cmd_stop(struct cli *c)
 {
 	struct svcctl_pidinfo in;
 	struct procset set;
-	int have = session_record(c, c->path, &set), rc = 0;
+	int have = leftovers(c, c->path, LEFT_RECORD, &set), rc = CLI_GO_ON;
 
 	if (have)
 		rc = stop_leftovers_first(c, &set);
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = stop_holder(c, NULL, &in);
 	if (rc != CLI_GO_ON) {
 		if (rc == EXIT_OK && !c->test)
-			session_forget(c->path);
+			leftovers(c, c->path, LEFT_FORGET, NULL);
 		return rc;
 	}
-	rc = have ? leftovers_stop(c, &set) : 0;
-	if (rc != 0)
+	rc = have ? leftovers(c, c->path, LEFT_STOP, &set) : CLI_GO_ON;
+	if (rc != CLI_GO_ON)
 		return rc;
 	rc = svcctl_pidfile_remove(c->path);
 	if (rc < 0)
 		fail("%s: stopped, but the pidfile stays: %s", c->path, svcctl_strerror(rc));
-	session_forget(c->path);
+	leftovers(c, c->path, LEFT_FORGET, NULL);
 	say(c, "%s: stopped pid %lld", c->path, (long long)in.pid);
 	return rc < 0 ? exit_for(rc) : EXIT_OK;
 }

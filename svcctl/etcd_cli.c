@@ -121,7 +121,7 @@ static int open_local(const struct svcctl_pidinfo *in, struct proc *p)
 	return 0;
 }
 
-/* Read the key for stop and reload: 0 held, else the exit code (after a message). */
+/* Read the key for stop and reload: CLI_GO_ON held, else the exit code (after a message). */
 static int read_holder(const struct cli *c, struct svcctl_pidinfo *in, int free_code)
 {
 	int st;
@@ -129,7 +129,7 @@ static int read_holder(const struct cli *c, struct svcctl_pidinfo *in, int free_
 	memset(in, 0, sizeof(*in));
 	st = svcctl_pidfile_state(c->path, &c->opts, in);
 	if (st == SVCCTL_RUNNING)
-		return 0;
+		return CLI_GO_ON;
 	if (st < 0) {
 		fail("%s: %s", c->path, svcctl_strerror(st));
 		return exit_for(st);
@@ -151,7 +151,7 @@ static int etcd_stop(struct cli *c)
 	int rc, local;
 
 	rc = read_holder(c, &in, EXIT_OK);
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	etcd_holder_text(&in, h, sizeof(h));
 	if (c->test) {
@@ -184,7 +184,7 @@ static int etcd_reload(struct cli *c)
 	int rc;
 
 	rc = read_holder(c, &in, EXIT_NOT_RUNNING);
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	if (!open_local(&in, &p)) {
 		fail("%s: held by pid %lld on %s, not signalled from here", c->path,

@@ -54,6 +54,7 @@ int etcd_acquire(const struct cli *c, enum hold_mode mode, int64_t timeout_ms,
 /*
  * SVCCTL_LOCK_TOKEN and SVCCTL_LOCK_KEY for the child, set by it after
  * fork (-e's list): setenv() here could race the keepalive thread's getenv().
+ * CLI_GO_ON, or EXIT_USAGE when -e left no room.
  */
 static int export_lock(struct cli *c, struct svcctl_lock *lk)
 {
@@ -68,7 +69,7 @@ static int export_lock(struct cli *c, struct svcctl_lock *lk)
 	snprintf(key, sizeof(key), "SVCCTL_LOCK_KEY=%s", etcd_key_of(c->path));
 	c->env[c->nenv++] = tok;
 	c->env[c->nenv++] = key;
-	return 0;
+	return CLI_GO_ON;
 }
 
 /*
@@ -165,9 +166,9 @@ int etcd_run(struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 	pub.c = c;
 	pub.lk = lk;
 	pub.sp = &sp;
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = spawn_child(c, &sp, publish_child, &pub);
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = etcd_hold_child(c, lk, &sp, 0);
 	return release(c, lk, rc);
 }
@@ -189,8 +190,11 @@ static volatile sig_atomic_t server_pgid;
 /* In the holder: pass a termination or reload signal on to the server. */
 static void pass_on(int sig)
 {
+	int saved = errno;
+
 	if (server_pgid > 1)
 		kill(-(pid_t)server_pgid, sig);
+	errno = saved;
 }
 
 /*
@@ -256,13 +260,13 @@ static int holder_main(struct cli *c, int rep)
 	rc = export_lock(c, lk);
 	c->pdeath_parent = (int64_t)getpid();
 	pub.lk = lk;
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = spawn_server(c, -1, &sp);
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = spawn_wait_ready(c, &sp);
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = publish_child(&pub, sp.mainpid);
-	if (rc != 0) {
+	if (rc != CLI_GO_ON) {
 		spawn_abort(&sp);
 		spawn_free(&sp);
 		report_start(&rep, rc);
@@ -270,7 +274,7 @@ static int holder_main(struct cli *c, int rep)
 	}
 	say(c, "%s: started pid %lld (token %lld)", c->path, (long long)sp.mainpid,
 	    (long long)svcctl_lock_token(lk));
-	report_start(&rep, 0);
+	report_start(&rep, EXIT_OK);
 	holder_quiet(c);
 	holder_signals(&sp);
 	rc = etcd_hold_child(c, lk, &sp, 1);

@@ -196,28 +196,65 @@ static void usage_short(FILE *f, const struct cli_cmd *cmds, size_t n)
 	}
 }
 
+/* o as svcctl --help names it: "-h/--help", "--completion SHELL". */
+static const char *long_synopsis(const struct cli_option *o, char *buf, size_t size)
+{
+	int n = o->key < 256 ? snprintf(buf, size, "-%c/", o->key) : 0;
+
+	snprintf(buf + n, size - (size_t)n, "--%s%s%s", o->name, o->arg ? " " : "",
+		 o->arg ? o->arg : "");
+	return buf;
+}
+
+/* The options listed for bit whose long name starts with prefix, "a, b, c" then end. */
+static void put_names(struct wrap *w, unsigned bit, const char *prefix, const char *end)
+{
+	const struct cli_option *last = NULL;
+	char name[128], word[132];
+
+	for (const struct cli_option *o = cli_options; o->name != NULL; o++) {
+		if (!listed(o, bit) || strncmp(o->name, prefix, strlen(prefix)) != 0)
+			continue;
+		if (last != NULL) {
+			snprintf(word, sizeof(word), "%s,",
+				 long_synopsis(last, name, sizeof(name)));
+			put_text(w, word);
+		}
+		last = o;
+	}
+	if (last != NULL) {
+		snprintf(word, sizeof(word), "%s%s", long_synopsis(last, name, sizeof(name)), end);
+		put_text(w, word);
+	}
+}
+
 /* svcctl --help: usage lines, one line per verb, the options of svcctl itself. */
 void help_all(FILE *f, const struct cli_cmd *cmds, size_t n, int usage_only)
 {
+	struct wrap w = {f, 0, 0};
+
 	usage_short(f, cmds, n);
 	if (usage_only)
 		return;
 	fprintf(f, "\nVerbs:\n");
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "  %-8s %s%s\n", cmds[i].name, cmds[i].help,
-			verb_available(cmds[i].name) ? "" : " (Unix only)");
-	fprintf(f,
-		"\nNAME means RUNDIR/NAME.pid; RUNDIR is -d, else $SVCCTL_RUNDIR, else\n"
-		"/run/svcctl (root) or $XDG_RUNTIME_DIR/svcctl.  Options: -q/--quiet,\n"
-		"-h/--help, --version, --completion bash.  On Windows, start, restart and\n"
-		"reload are not available (exit 2).\n"
-		"\netcd mode: PIDFILE or NAME etcd://HOST:PORT[,HOST:PORT...]/KEY (etcds:// for\n"
-		"TLS; list and cleanup take etcd://HOSTS/PREFIX) holds KEY on a lease whose TTL\n"
-		"is --stale-age (default 10s).  Credentials: --etcd-cacert FILE, --etcd-cert\n"
-		"FILE, --etcd-key FILE, --etcd-user USER, --etcd-password-file FILE, else\n"
-		"$SVCCTL_ETCD_CACERT, _CERT, _KEY, _USER, _PASSWORD_FILE.  run's and start's\n"
-		"COMMAND gets SVCCTL_LOCK_TOKEN (fencing token) and SVCCTL_LOCK_KEY, dies with\n"
-		"svcctl, and is stopped when the lease is lost (run exits 151).  status: 0\n"
-		"held, 3 free, 4 unreachable.  stop revokes the holder's lease from any host.\n"
-		"See svcctl(1).\n");
+			cmds[i].run != NULL ? "" : " (Unix only)");
+	fputc('\n', f);
+	put_text(&w, "NAME means RUNDIR/NAME.pid; RUNDIR is -d, else $SVCCTL_RUNDIR, else "
+		     "/run/svcctl (root) or $XDG_RUNTIME_DIR/svcctl. Options of svcctl itself:");
+	put_names(&w, V_TOP, "", ".");
+	put_text(&w, "On Windows, start, restart and reload are not available (exit 2).");
+	fputs("\n\n", f);
+	w.col = 0;
+	put_text(&w, "etcd mode: PIDFILE or NAME etcd://HOST:PORT[,HOST:PORT...]/KEY (etcds:// for "
+		     "TLS; list and cleanup take etcd://HOSTS/PREFIX) holds KEY on a lease whose "
+		     "TTL is --stale-age (default 10s). Credentials:");
+	put_names(&w, V_ALL, "etcd-", ",");
+	put_text(&w, "else $SVCCTL_ETCD_CACERT, _CERT, _KEY, _USER, _PASSWORD_FILE. run's and "
+		     "start's COMMAND gets SVCCTL_LOCK_TOKEN (fencing token) and SVCCTL_LOCK_KEY, "
+		     "dies with svcctl, and is stopped when the lease is lost (run exits 151). "
+		     "status: 0 held, 3 free, 4 unreachable. stop revokes the holder's lease from "
+		     "any host. See svcctl(1).");
+	fputc('\n', f);
 }

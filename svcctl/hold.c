@@ -23,18 +23,18 @@ static int running_now(const struct cli *c)
 
 /*
  * What a dead server left in its recorded session is stopped before a
- * start takes over; its stale record goes with it.  0, or an exit code.
+ * start takes over; its stale record goes with it.  CLI_GO_ON, or an exit code.
  */
 static int take_leftovers(const struct cli *c)
 {
 	struct procset set;
 	int rc;
 
-	if (!session_record(c, c->path, &set))
-		return 0;
-	rc = leftovers_stop(c, &set);
-	if (rc == 0)
-		session_forget(c->path);
+	if (!leftovers(c, c->path, LEFT_RECORD, &set))
+		return CLI_GO_ON;
+	rc = leftovers(c, c->path, LEFT_STOP, &set);
+	if (rc == CLI_GO_ON)
+		leftovers(c, c->path, LEFT_FORGET, NULL);
 	return rc;
 }
 
@@ -68,14 +68,16 @@ static int take_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mod
 		if (probe && !cleared && in.state == SVCCTL_DEAD_LOCKED) {
 			cleared = 1;
 			rc = take_leftovers(c);
-			if (rc != 0)
+			if (rc != CLI_GO_ON)
 				return rc;
 			continue;
 		}
 		if (!probe || svcctl__mono_ms() >= deadline) {
-			fail("%s: locked by %s%lld: %s", c->path,
-			     in.pid ? "pid " : "an unknown process", (long long)in.pid,
-			     svcctl_strerror(rc));
+			char who[48] = "an unknown process";
+
+			if (in.pid != 0)
+				snprintf(who, sizeof(who), "pid %lld", (long long)in.pid);
+			fail("%s: locked by %s: %s", c->path, who, svcctl_strerror(rc));
 			return EXIT_FAIL;
 		}
 	}
@@ -114,7 +116,7 @@ int start_lock(const struct cli *c, int64_t timeout_ms, enum hold_mode mode,
 	}
 	if (rc == SVCCTL_ABSENT || rc == SVCCTL_STALE) {
 		rc = take_leftovers(c);
-		if (rc == 0)
+		if (rc == CLI_GO_ON)
 			return CLI_GO_ON;
 		svcctl_lock_close(*lk);
 		*lk = NULL;
@@ -153,7 +155,7 @@ int publish_child(void *arg, int64_t pid)
 		fail("cannot record pid %lld: %s", (long long)pid, svcctl_strerror(rc));
 		return exit_for(rc);
 	}
-	return 0;
+	return CLI_GO_ON;
 }
 
 /*
@@ -169,7 +171,7 @@ int hold_and_run(const struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 	struct publication pub;
 	int rc;
 
-	if (prefork && (rc = spawn_gated(c, &sp)) != 0)
+	if (prefork && (rc = spawn_gated(c, &sp)) != CLI_GO_ON)
 		return rc;
 	rc = start_lock(c, timeout_ms, mode, &lk);
 	if (rc != CLI_GO_ON) {
@@ -182,7 +184,7 @@ int hold_and_run(const struct cli *c, int64_t timeout_ms, enum hold_mode mode)
 	pub.sp = &sp;
 	rc = prefork ? spawn_release(c, &sp, publish_child, &pub)
 		     : spawn_child(c, &sp, publish_child, &pub);
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = c->refresh ? wait_refreshing(c, lk, &sp) : spawn_wait(&sp);
 	/* removes the pidfile if it still records the child */
 	svcctl_lock_release(lk);

@@ -42,7 +42,7 @@ static int record_from(const struct cli *c, const char *path, struct procset *se
 }
 
 /* The pidfile's own sid= first, else the record beside it. */
-int session_record(const struct cli *c, const char *path, struct procset *set)
+static int session_record(const struct cli *c, const char *path, struct procset *set)
 {
 	char rec[CLI_PATH_MAX + 16];
 
@@ -70,7 +70,7 @@ static void drop_unproven(const struct cli *c, struct procset *set)
 }
 
 /* Live members of the recorded sessions, for cleanup's judgement. */
-int leftovers_live(const struct cli *c, const char *path)
+static int leftovers_live(const struct cli *c, const char *path)
 {
 	struct procset set;
 	int n = 0;
@@ -82,24 +82,25 @@ int leftovers_live(const struct cli *c, const char *path)
 	return n;
 }
 
-/* Stop the proven sessions' members with c's schedule (--test: only say so). */
-int leftovers_stop(const struct cli *c, struct procset *set)
+/* Stop the proven sessions' members with c's schedule (--test: only say so); CLI_GO_ON or
+ * EXIT_FAIL. */
+static int leftovers_stop(const struct cli *c, struct procset *set)
 {
 	int n;
 
 	drop_unproven(c, set);
 	if (set->nsess == 0)
-		return 0;
+		return CLI_GO_ON;
 	n = procset_scan(set);
 	if (n == 0)
-		return 0;
+		return CLI_GO_ON;
 	if (c->test) {
 		printf("would stop %d leftover process%s of session %lld of %s\n", n,
 		       n == 1 ? "" : "es", (long long)set->sess[0].sid, c->path);
-		return 0;
+		return CLI_GO_ON;
 	}
 	if (procset_stop(c, &c->sched, set))
-		return 0;
+		return CLI_GO_ON;
 	fail("%s: %d process%s of session %lld still running after the whole schedule", c->path,
 	     set->n, set->n == 1 ? "" : "es", (long long)set->sess[0].sid);
 	return EXIT_FAIL;
@@ -125,7 +126,7 @@ int session_write(const struct cli *c, int64_t mainpid, int64_t sid, uint64_t si
 }
 
 /* Remove a stale <pidfile>.session and a <pidfile>.notify socket. */
-void session_forget(const char *pidfile)
+static void session_forget(const char *pidfile)
 {
 	char path[CLI_PATH_MAX + 16];
 	struct stat st;
@@ -153,4 +154,21 @@ void session_of(const struct spawn *sp, int64_t *sid, uint64_t *sid_start)
 	}
 	if (*sid != sp->pid && proc_session(*sid) == *sid && proc_start(*sid) != 0)
 		*sid_start = proc_start(*sid);
+}
+
+/* The one entry of the verbs common to every OS; see enum leftover_step. */
+int leftovers(const struct cli *c, const char *path, enum leftover_step step, struct procset *set)
+{
+	switch (step) {
+	case LEFT_RECORD:
+		return session_record(c, path, set);
+	case LEFT_LIVE:
+		return leftovers_live(c, path);
+	case LEFT_STOP:
+		return leftovers_stop(c, set);
+	case LEFT_FORGET:
+		session_forget(path);
+		break;
+	}
+	return CLI_GO_ON;
 }

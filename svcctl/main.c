@@ -3,6 +3,7 @@
  * The command table drives dispatch, usage lines and --help; usage errors
  * of a verb print its usage line here, once.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,8 +13,18 @@
 #define SVCCTL_VERSION "unknown"
 #endif
 
+/*
+ * start, restart and reload need fork, setsid, credentials or real
+ * signals: on Windows their handler is NULL, and run_verb() refuses them.
+ */
+#ifdef _WIN32
+#define UNIX_ONLY(handler) NULL
+#else
+#define UNIX_ONLY(handler) handler
+#endif
+
 static const struct cli_cmd commands[] = {
-    {"start", cmd_start, V_START, CMD_TARGET | CMD_COMMAND,
+    {"start", UNIX_ONLY(cmd_start), V_START, CMD_TARGET | CMD_COMMAND,
      "Start COMMAND detached in a new session and record its pid and session, unless "
      "already running; creates RUNDIR.  A relative COMMAND with a '/' is taken from the "
      "current directory.  Ready at exec, or once every test given passes: --wait-pidfile "
@@ -33,7 +44,7 @@ static const struct cli_cmd commands[] = {
      "Report the server's state, host, age and message: exit 0 running, 1 dead with "
      "pidfile, 3 not running, 4 unknown, remote or (as root) unsafe; -u USER: the "
      "service user may own the pidfile."},
-    {"reload", cmd_reload, V_RELOAD, CMD_TARGET,
+    {"reload", UNIX_ONLY(cmd_reload), V_RELOAD, CMD_TARGET,
      "Run --check CMD first (refuse with exit 1 and its output when it fails), wait up to "
      "2s (or --ready-timeout) for the server to catch the signal (else refuse, exit 1, "
      "nothing sent), send SIGHUP (or -s SIGNAL) to the running server, then confirm the same "
@@ -41,7 +52,7 @@ static const struct cli_cmd commands[] = {
      "alive after --settle (default 500ms; exit 1 if it died), or with --notify wait for "
      "RELOADING=1 then READY=1 on <pidfile>.notify (bounded by --ready-timeout, default "
      "30s).  Exit 7 when not running, 4 for a remote holder."},
-    {"restart", cmd_restart, V_RESTART, CMD_TARGET | CMD_COMMAND,
+    {"restart", UNIX_ONLY(cmd_restart), V_RESTART, CMD_TARGET | CMD_COMMAND,
      "Run --check CMD first (refuse with exit 1 and its output when it fails), stop the "
      "server if it runs (stop's schedule), then start COMMAND; --test only prints what "
      "stop would do and starts nothing."},
@@ -60,26 +71,41 @@ static const struct cli_cmd commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-/* svcctl OPTION without a verb: --help, --version, --completion SHELL, --list-options. */
+/*
+ * svcctl OPTION without a verb: the rows of the option table marked V_TOP
+ * (--help, --version, --completion SHELL, --list-options), read with
+ * getopt_long like a verb's options.
+ */
 static int top_option(int argc, char **argv)
 {
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		help_all(stdout, commands, NCOMMANDS, 0);
-		return EXIT_OK;
+	const char *shortopts;
+	const struct option *longopts = cli_longopts(&shortopts);
+	const struct cli_option *o;
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+	o = cli_option_of(opt);
+	if (o == NULL && opt == '?' && (o = cli_option_of(optopt)) != NULL && (o->verbs & V_TOP) &&
+	    o->has_arg == required_argument) {
+		fail("invalid option \"%s\": it needs %s", argv[1], o->arg);
+		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (o == NULL || !(o->verbs & V_TOP)) {
+		fail("unknown option \"%s\"", argv[1]);
+		help_all(stderr, commands, NCOMMANDS, 1);
+		return EXIT_USAGE;
+	}
+	if (strcmp(o->name, "version") == 0)
 		printf("svcctl %s\n", SVCCTL_VERSION);
-		return EXIT_OK;
-	}
-	if (strcmp(argv[1], "--completion") == 0)
-		return completion_print(argc > 2 ? argv[2] : "", commands, NCOMMANDS);
-	if (strcmp(argv[1], "--list-options") == 0) {
+	else if (strcmp(o->name, "completion") == 0)
+		return completion_print(optarg, commands, NCOMMANDS);
+	else if (strcmp(o->name, "list-options") == 0)
 		help_list_options(NULL);
-		return EXIT_OK;
-	}
-	fail("unknown option \"%s\"", argv[1]);
-	help_all(stderr, commands, NCOMMANDS, 1);
-	return EXIT_USAGE;
+	else
+		help_all(stdout, commands, NCOMMANDS, 0);
+	return EXIT_OK;
 }
 
 /* Parse the verb's arguments and run it; a usage error prints its usage line, once. */
@@ -89,14 +115,16 @@ static int run_verb(const struct cli_cmd *cmd, int argc, char **argv)
 	int rc;
 
 	/* a verb this system lacks refuses before its options are read */
-	if (!verb_available(cmd->name))
-		return cmd->run(NULL);
+	if (cmd->run == NULL) {
+		fail("%s: not available on this system (Unix only)", cmd->name);
+		return EXIT_USAGE;
+	}
 	rc = cli_parse(cmd, argc, argv, &c);
 	if (rc == EXIT_USAGE)
 		cli_usage(stderr, cmd);
-	if (rc < 0)
+	if (rc == CLI_GO_ON)
 		rc = etcd_dispatch(&c);
-	return rc >= 0 ? rc : cmd->run(&c);
+	return rc != CLI_GO_ON ? rc : cmd->run(&c);
 }
 
 /* Dispatch on the verb through the command table. */

@@ -12,6 +12,14 @@
 struct cli;
 struct option;
 
+/*
+ * The one return convention: every function of svcctl/ that can end the
+ * command returns an exit code (EXIT_*, 0..255) or CLI_GO_ON: keep going.
+ * Facts go out through pointers.  Callbacks that may end it (the gate
+ * callback of spawn_child(), publish_child()) follow it too.
+ */
+#define CLI_GO_ON (-1)
+
 /* One bit per verb: the verbs an option applies to (struct cli_option). */
 #define V_START 0x01
 #define V_STOP 0x02
@@ -29,13 +37,27 @@ struct option;
 #define CMD_COMMAND 0x2 /* -- COMMAND [ARG...], required */
 #define CMD_PREFIX 0x4  /* -d RUNDIR or etcd://HOSTS/PREFIX */
 
-/* One verb: its name, handler, bit in cli_option.verbs, CMD_* flags and help text. */
+/*
+ * One verb: its name, handler (NULL: not on this system), bit in
+ * cli_option.verbs, CMD_* flags and help text.
+ */
 struct cli_cmd {
 	const char *name;
 	int (*run)(struct cli *c);
 	unsigned bit;
 	unsigned flags;
 	const char *help;
+};
+
+/* How an option's argument is stored into struct cli (cli_option.field). */
+enum opt_kind {
+	OPT_NONE,     /* not stored: --help and the options of svcctl itself */
+	OPT_FLAG,     /* no argument: the int field is set to 1 */
+	OPT_STRING,   /* the argument as given, into a const char * field */
+	OPT_NONEMPTY, /* the same, refused when empty */
+	OPT_DURATION, /* a duration (0 allowed) into an int64_t field, in ms */
+	OPT_POSITIVE, /* a duration above 0 */
+	OPT_PARSED    /* the row's own parser stores it */
 };
 
 /*
@@ -50,6 +72,11 @@ struct cli_option {
 	unsigned verbs;   /* V_* bits of the verbs that take it */
 	const char *help; /* one line for VERB --help; NULL: hidden */
 	int group;        /* exclusive group, 0 none */
+	enum opt_kind kind;
+	size_t field;    /* offsetof(struct cli, its field), for the generic kinds */
+	const char *why; /* why a value is refused (OPT_NONEMPTY, OPT_DURATION, OPT_POSITIVE) */
+	/* OPT_PARSED: store arg into *c; why it is refused, or NULL */
+	const char *(*parse)(struct cli *c, const char *arg);
 };
 
 /* options.c: the option table, ended by a NULL name. */
@@ -58,12 +85,13 @@ extern const struct cli_option cli_options[];
 const struct cli_option *cli_option_of(int key);
 /* options.c: the getopt_long tables of cli_options (built on the first call). */
 const struct option *cli_longopts(const char **shortopts);
-/* options.c: store option o with argument arg into *c; -1 fine, else EXIT_USAGE. */
+/* options.c: store option o with argument arg into *c; CLI_GO_ON, else EXIT_USAGE. */
 int cli_option_apply(struct cli *c, const struct cli_option *o, const char *arg);
 
-/* args.c: parse argv after the verb into *c; -1 to run the verb, else an exit code. */
+/* args.c: parse argv after the verb into *c; CLI_GO_ON to run the verb, else an exit code. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *c);
-/* args_check.c: report a bad value of an option (no usage line); EXIT_USAGE. */
+/* args_check.c: report a bad value of an option, or (val NULL) the option (no usage line);
+ * EXIT_USAGE. */
 int cli_bad(const char *opt, const char *val, const char *why);
 /* args_check.c: check the combination of options after parsing. */
 int cli_check(struct cli *c);

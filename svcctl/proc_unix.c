@@ -107,10 +107,3 @@ int proc_wait_dead(const struct proc *p, int64_t ms)
 			return gone(p->pid);
 	}
 }
-
-/* Every verb works on Unix. */
-int verb_available(const char *name)
-{
-	(void)name;
-	return 1;
-}

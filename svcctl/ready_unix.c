@@ -38,7 +38,7 @@ int ready_setup(const struct cli *c, int64_t uid, int64_t gid, struct spawn *sp)
 	int pfd[2], rc = 0;
 
 	if (!c->notify)
-		return 0;
+		return CLI_GO_ON;
 	if (c->notify_fd >= 0) {
 		if (pipe2(pfd, O_CLOEXEC) < 0)
 			rc = -errno;
@@ -55,7 +55,7 @@ int ready_setup(const struct cli *c, int64_t uid, int64_t gid, struct spawn *sp)
 		spawn_free(sp);
 		return EXIT_FAIL;
 	}
-	return 0;
+	return CLI_GO_ON;
 }
 
 /* The server's end of the readiness pipe, -1 when none. */
@@ -305,7 +305,7 @@ int spawn_wait_ready(const struct cli *c, struct spawn *sp)
 	int pidfd, rc = EXIT_FAIL;
 
 	if (!w.notify && !w.pidfile && !w.port && !w.cmd && c->min_uptime_ms == 0)
-		return 0;
+		return CLI_GO_ON;
 	pidfd = svcctl__pidfd_open(sp->pid);
 	while (r == ROUND_WAIT && svcctl__mono_ms() < w.deadline)
 		r = wait_round(c, sp, pidfd, &w, &rc);
@@ -313,7 +313,7 @@ int spawn_wait_ready(const struct cli *c, struct spawn *sp)
 		close(pidfd);
 	shell_kill(&w.sh);
 	if (r == ROUND_READY)
-		return main_alive(c, sp) ? 0 : EXIT_FAIL;
+		return main_alive(c, sp) ? CLI_GO_ON : EXIT_FAIL;
 	if (r == ROUND_DONE)
 		return rc;
 	return timed_out(c, sp, &w, start);

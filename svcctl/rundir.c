@@ -15,7 +15,7 @@ static int is_pidfile(const struct dirent *d)
 	return n > 4 && d->d_name[0] != '.' && strcmp(d->d_name + n - 4, ".pid") == 0;
 }
 
-/* Call fn on every pidfile in RUNDIR, sorted; returns 0 or an exit code. */
+/* Call fn on every pidfile in RUNDIR, sorted; EXIT_OK or the exit code of a failed listing. */
 int each_pidfile(const struct cli *c, void (*fn)(const char *, const char *, void *), void *arg)
 {
 	struct dirent **ents;

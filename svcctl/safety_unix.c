@@ -171,7 +171,7 @@ static int split_path(const char *path, struct walk *w, char *base, size_t bsize
 	return 0;
 }
 
-/* The service user of -u USER[:GROUP], trusted like root; 0 or an exit code. */
+/* The service user of -u USER[:GROUP], trusted like root; CLI_GO_ON or an exit code. */
 static int service_user(const struct cli *c, struct trust *t)
 {
 	struct user_ids u;
@@ -179,13 +179,13 @@ static int service_user(const struct cli *c, struct trust *t)
 
 	t->has_user = 0;
 	if (c->user == NULL)
-		return 0;
+		return CLI_GO_ON;
 	rc = lookup_user(c->user, &u);
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	t->has_user = 1;
 	t->uid = (uid_t)u.uid;
-	return 0;
+	return CLI_GO_ON;
 }
 
 /* Is the pidfile at path safe to act on as root?  0 safe, 1 unsafe (why), < 0 error. */
@@ -214,7 +214,7 @@ static int pidfile_risk(const char *path, const struct trust *t, char *why, size
 	return rc;
 }
 
-/* As root, refuse (after a message) a pidfile others could steer; 0 when fine. */
+/* As root, refuse (after a message) a pidfile others could steer; CLI_GO_ON when fine. */
 int safety_refuse(const struct cli *c)
 {
 	char why[CLI_PATH_MAX + 128];
@@ -223,11 +223,11 @@ int safety_refuse(const struct cli *c)
 
 	/* an unknown -u is an error for everyone, not only for root */
 	rc = service_user(c, &t);
-	if (rc != 0 || geteuid() != 0 || c->allow_unsafe)
+	if (rc != CLI_GO_ON || geteuid() != 0 || c->allow_unsafe)
 		return rc;
 	rc = pidfile_risk(c->path, &t, why, sizeof(why));
 	if (rc == 0)
-		return 0;
+		return CLI_GO_ON;
 	if (rc < 0)
 		snprintf(why, sizeof(why), "cannot check its directories: %s", strerror(-rc));
 	fail("%s: unsafe pidfile for root: %s (--allow-unsafe-pidfile overrides)", c->path, why);

@@ -11,7 +11,7 @@
 int safety_refuse(const struct cli *c)
 {
 	(void)c;
-	return 0;
+	return CLI_GO_ON;
 }
 
 /* Is the handle's process still the one opened: not exited, same creation time? */

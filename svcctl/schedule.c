@@ -38,7 +38,7 @@ static int recheck(const struct cli *c, const struct proc *p, const struct svcct
 	struct svcctl_pidinfo now;
 	int st;
 
-	if (safety_refuse(c) != 0)
+	if (safety_refuse(c) != CLI_GO_ON)
 		return SVCCTL_E_UNSAFE;
 	/* dead, a zombie, or its pid now names another process */
 	if (!proc_verify(p))
@@ -185,7 +185,7 @@ int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct p
 	int st, rc;
 
 	rc = safety_refuse(c);
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	memset(in, 0, sizeof(*in));
 	st = svcctl_pidfile_state(c->path, &c->opts, in);

@@ -49,7 +49,7 @@ struct child_plan {
 	char exe[CLI_PATH_MAX]; /* COMMAND, relative paths made absolute */
 };
 
-/* Look up -u USER[:GROUP] for the child; returns 0, or an exit code after a message. */
+/* Look up -u USER[:GROUP] for the child; CLI_GO_ON, or an exit code after a message. */
 static int lookup_creds(const struct cli *c, struct creds *cr)
 {
 	struct user_ids u;
@@ -57,9 +57,9 @@ static int lookup_creds(const struct cli *c, struct creds *cr)
 
 	memset(cr, 0, sizeof(*cr));
 	if (c->user == NULL)
-		return 0;
+		return CLI_GO_ON;
 	rc = lookup_user(c->user, &u);
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	cr->uid = (uid_t)u.uid;
 	cr->gid = (gid_t)u.gid;
@@ -69,7 +69,7 @@ static int lookup_creds(const struct cli *c, struct creds *cr)
 	}
 	snprintf(cr->name, sizeof(cr->name), "%s", u.name);
 	cr->set = geteuid() == 0;
-	return 0;
+	return CLI_GO_ON;
 }
 
 /* In the child: report a failed step and errno to the parent, then exit. */
@@ -220,7 +220,7 @@ static void __attribute__((noreturn)) child_run(struct child_plan *pl)
 	child_fail(pl, S_EXEC);
 }
 
-/* Read the child's failure report; 0 when exec succeeded, else an exit code. */
+/* Read the child's failure report; CLI_GO_ON when exec succeeded, else an exit code. */
 static int read_report(const struct cli *c, int fd, struct spawn *sp)
 {
 	int msg[2];
@@ -230,7 +230,7 @@ static int read_report(const struct cli *c, int fd, struct spawn *sp)
 		n = read(fd, msg, sizeof(msg));
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(msg))
-		return 0;
+		return CLI_GO_ON;
 	sp->exec_err = msg[1];
 	if (msg[0] < 0 || msg[0] > S_ENV)
 		msg[0] = S_EXEC;
@@ -246,13 +246,13 @@ static int read_report(const struct cli *c, int fd, struct spawn *sp)
 /* Parent side of the gate: publish via started(), then let the child go. */
 static int open_gate(int gofd, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
 {
-	int rc = started ? started(arg, sp->pid) : 0;
+	int rc = started ? started(arg, sp->pid) : CLI_GO_ON;
 
-	if (rc == 0 && gofd >= 0 && write(gofd, "g", 1) != 1)
+	if (rc == CLI_GO_ON && gofd >= 0 && write(gofd, "g", 1) != 1)
 		rc = EXIT_FAIL;
 	if (gofd >= 0)
 		close(gofd);
-	if (rc != 0) {
+	if (rc != CLI_GO_ON) {
 		/* the child reads EOF at the gate and exits */
 		waitpid((pid_t)sp->pid, NULL, 0);
 		sp->exited = 1;
@@ -261,8 +261,8 @@ static int open_gate(int gofd, struct spawn *sp, int (*started)(void *, int64_t)
 }
 
 /*
- * Fork a child following plan *pl; when gated it waits until let_go()
- * opened its gate.  Returns 0 with the child's pid in *sp, or an exit code.
+ * Fork a child following plan *pl; when gated it waits until spawn_let_go()
+ * opened its gate.  Returns CLI_GO_ON with the child's pid in *sp, or an exit code.
  */
 static int fork_gated(struct child_plan *pl, struct spawn *sp, int gated)
 {
@@ -303,16 +303,16 @@ static int fork_gated(struct child_plan *pl, struct spawn *sp, int gated)
 	sp->start = proc_start(pid);
 	sp->report_fd = pfd[0];
 	sp->gate_fd = go[1];
-	return 0;
+	return CLI_GO_ON;
 }
 
-/* Publish via started() and open the gate, then read the exec report; 0 or an exit code. */
-static int let_go(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
+/* Publish via started() and open the gate, then read the exec report; CLI_GO_ON or an exit code. */
+int spawn_let_go(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
 {
 	int rc = open_gate(sp->gate_fd, sp, started, arg);
 
 	sp->gate_fd = -1;
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		rc = read_report(c, sp->report_fd, sp);
 	sp->exec_ms = svcctl__mono_ms();
 	close(sp->report_fd);
@@ -340,10 +340,10 @@ static int resolve_exe(const char *cmd, char *exe, size_t size)
 		     n < 0 ? strerror(errno) : strerror(ENAMETOOLONG));
 		return EXIT_FAIL;
 	}
-	return 0;
+	return CLI_GO_ON;
 }
 
-/* Start a plan and an empty spawn record; returns 0 or an exit code. */
+/* Start a plan and an empty spawn record; CLI_GO_ON or an exit code. */
 static int plan_init(const struct cli *c, int detach, struct child_plan *pl, struct spawn *sp)
 {
 	memset(pl, 0, sizeof(*pl));
@@ -352,7 +352,7 @@ static int plan_init(const struct cli *c, int detach, struct child_plan *pl, str
 	pl->readyfd = pl->gofd = pl->lockfd = -1;
 	memset(sp, 0, sizeof(*sp));
 	sp->ready_fd = sp->child_fd = sp->lock_fd = sp->gate_fd = sp->report_fd = -1;
-	if (resolve_exe(c->argv[0], pl->exe, sizeof(pl->exe)) != 0)
+	if (resolve_exe(c->argv[0], pl->exe, sizeof(pl->exe)) != CLI_GO_ON)
 		return EXIT_FAIL;
 	return lookup_creds(c, &pl->cr);
 }
@@ -364,11 +364,11 @@ int spawn_server(const struct cli *c, int lock_fd, struct spawn *sp)
 	int rc;
 
 	rc = plan_init(c, 1, &pl, sp);
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	rc = ready_setup(c, pl.cr.set ? (int64_t)pl.cr.uid : -1,
 			 pl.cr.set ? (int64_t)pl.cr.gid : -1, sp);
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	pl.readyfd = ready_child_fd(sp);
 	pl.lockfd = sp->lock_fd = lock_fd;
@@ -376,84 +376,22 @@ int spawn_server(const struct cli *c, int lock_fd, struct spawn *sp)
 		pl.notify_socket = sp->notify_path;
 	spawn_adopt_orphans();
 	rc = fork_gated(&pl, sp, 0);
-	if (rc == 0)
-		rc = let_go(c, sp, NULL, NULL);
+	if (rc == CLI_GO_ON)
+		rc = spawn_let_go(c, sp, NULL, NULL);
 	if (sp->child_fd >= 0)
 		close(sp->child_fd);
 	sp->child_fd = -1;
 	return rc;
 }
 
-/* The child that signals reaching us are passed on to (0: none yet). */
-static volatile sig_atomic_t forward_pid;
-
-/* Pass a termination or reload signal on to the foreground child. */
-static void forward(int sig)
-{
-	if (forward_pid > 1)
-		kill((pid_t)forward_pid, sig);
-}
-
-/* Fork c->argv as a foreground child waiting at its gate; 0 or an exit code. */
+/* Fork c->argv as a foreground child waiting at its gate; CLI_GO_ON or an exit code. */
 int spawn_gated(const struct cli *c, struct spawn *sp)
 {
 	struct child_plan pl;
 	int rc;
 
 	rc = plan_init(c, 0, &pl, sp);
-	if (rc != 0)
+	if (rc != CLI_GO_ON)
 		return rc;
 	return fork_gated(&pl, sp, 1);
-}
-
-/* Let the gated child exec once started() published it; signals are passed on to it. */
-int spawn_release(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
-{
-	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-	struct sigaction sa;
-	int rc;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = forward;
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-	rc = let_go(c, sp, started, arg);
-	forward_pid = rc == 0 ? (sig_atomic_t)sp->pid : 0;
-	if (rc == 0)
-		proc_title_holding(c, sp->pid);
-	return rc;
-}
-
-/* The gated child reads EOF at its gate and exits without running COMMAND; reap it. */
-void spawn_cancel(struct spawn *sp)
-{
-	close(sp->gate_fd);
-	close(sp->report_fd);
-	sp->gate_fd = sp->report_fd = -1;
-	while (waitpid((pid_t)sp->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	sp->exited = 1;
-}
-
-/* Foreground child for run and --foreground: spawn_gated(), then spawn_release(). */
-int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
-{
-	int rc = spawn_gated(c, sp);
-
-	return rc != 0 ? rc : spawn_release(c, sp, started, arg);
-}
-
-/* Reap the foreground child; its exit code, or 128+signal. */
-int spawn_wait(struct spawn *sp)
-{
-	int status;
-
-	while (waitpid((pid_t)sp->pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return EXIT_FAIL;
-	sp->exited = 1;
-	forward_pid = 0;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
 }

@@ -3,7 +3,7 @@
  * created suspended so its pid is published before it runs a single
  * instruction, then resumed and waited on through its process handle.
  * Detached servers (start) need setsid, credentials and readiness
- * channels: those verbs refuse here (unix_only_win.c).
+ * channels: main.c refuses those verbs here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -86,12 +86,12 @@ static BOOL WINAPI on_ctrl(DWORD type)
 	return type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT;
 }
 
-/* Create c->argv suspended in c->chdir (or here); 0 or an exit code. */
+/* Create c->argv suspended in c->chdir (or here); CLI_GO_ON or an exit code. */
 static int create(const struct cli *c, PROCESS_INFORMATION *pi)
 {
 	STARTUPINFOW si = {.cb = sizeof(si)};
 	wchar_t *cmd = command_line(c->argv), *dir = NULL;
-	int rc = 0;
+	int rc = CLI_GO_ON;
 
 	if (cmd == NULL || (c->chdir && (dir = wide(c->chdir)) == NULL)) {
 		fail("%s: cannot convert the command line: %s", c->argv[0], strerror(errno));
@@ -126,7 +126,7 @@ void spawn_cancel(struct spawn *sp)
 	sp->exited = 1;
 }
 
-/* Create c->argv suspended (its gate); 0 or an exit code. */
+/* Create c->argv suspended (its gate); CLI_GO_ON or an exit code. */
 int spawn_gated(const struct cli *c, struct spawn *sp)
 {
 	int rc;
@@ -134,7 +134,7 @@ int spawn_gated(const struct cli *c, struct spawn *sp)
 	memset(sp, 0, sizeof(*sp));
 	sp->ready_fd = sp->child_fd = sp->lock_fd = sp->gate_fd = sp->report_fd = -1;
 	rc = create(c, &gated);
-	if (rc == 0)
+	if (rc == CLI_GO_ON)
 		sp->pid = sp->mainpid = gated.dwProcessId;
 	return rc;
 }
@@ -142,18 +142,18 @@ int spawn_gated(const struct cli *c, struct spawn *sp)
 /* Let started() publish the suspended child's pid, then resume it. */
 int spawn_release(const struct cli *c, struct spawn *sp, int (*started)(void *, int64_t), void *arg)
 {
-	int rc = started ? started(arg, sp->pid) : 0;
+	int rc = started ? started(arg, sp->pid) : CLI_GO_ON;
 
 	(void)c;
-	if (rc != 0 || ResumeThread(gated.hThread) == (DWORD)-1) {
+	if (rc != CLI_GO_ON || ResumeThread(gated.hThread) == (DWORD)-1) {
 		spawn_cancel(sp);
-		return rc != 0 ? rc : EXIT_FAIL;
+		return rc != CLI_GO_ON ? rc : EXIT_FAIL;
 	}
 	CloseHandle(gated.hThread);
 	child = gated.hProcess;
 	memset(&gated, 0, sizeof(gated));
 	SetConsoleCtrlHandler(on_ctrl, TRUE);
-	return 0;
+	return CLI_GO_ON;
 }
 
 /* Create the child suspended, let started() publish its pid, then resume it. */
@@ -161,7 +161,7 @@ int spawn_child(const struct cli *c, struct spawn *sp, int (*started)(void *, in
 {
 	int rc = spawn_gated(c, sp);
 
-	return rc != 0 ? rc : spawn_release(c, sp, started, arg);
+	return rc != CLI_GO_ON ? rc : spawn_release(c, sp, started, arg);
 }
 
 /* Wait for the foreground child; its exit code. */

@@ -9,7 +9,7 @@
 
 #include "cli.h"
 
-/* Resolve USER[:GROUP] to ids; an unknown user or group is a usage error. */
+/* Resolve USER[:GROUP] to ids: CLI_GO_ON; an unknown user or group is a usage error. */
 int lookup_user(const char *spec, struct user_ids *u)
 {
 	char group[256];
@@ -25,12 +25,12 @@ int lookup_user(const char *spec, struct user_ids *u)
 	u->uid = pw->pw_uid;
 	u->gid = pw->pw_gid;
 	if (group[0] == '\0')
-		return 0;
+		return CLI_GO_ON;
 	gr = getgrnam(group);
 	if (gr == NULL) {
 		fail("-u %s: no such group \"%s\"", spec, group);
 		return EXIT_USAGE;
 	}
 	u->gid = gr->gr_gid;
-	return 0;
+	return CLI_GO_ON;
 }

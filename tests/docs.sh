@@ -67,5 +67,15 @@ for doc in "$src/docs/properties.md" "$src/docs/threat-model.md"; do
 done
 echo "ok: $n quoted CUnit test names exist"
 
+# 4. docs/design.md names each svcctl/*.c in its file list, and no other.
+# shellcheck disable=SC2016 # backquotes: Markdown code spans
+sed -n '/^## The files of svcctl/,/^## /p' "$src/docs/design.md" |
+	grep -o '`[a-z_]*\.c`' | tr -d '`' | sort -u >"$tmp/listed"
+(cd "$src/svcctl" && ls -- *.c) | sort -u >"$tmp/files"
+if ! cmp -s "$tmp/listed" "$tmp/files"; then
+	fail "docs/design.md lists other svcctl/ files than the tree: $(diff "$tmp/files" "$tmp/listed" | grep '^[<>]' | tr '\n' ' ')"
+fi
+echo "ok: docs/design.md lists the $(wc -l <"$tmp/files") files of svcctl/"
+
 [ "$fails" -eq 0 ] || exit 1
 echo "ok: docs link only inside the repository"

@@ -62,4 +62,14 @@ expect_rc 2 "$SVCCTL" run -p "$T/a.pid" -w -- /bin/true
 expect_rc 2 "$SVCCTL" list extra
 grep -q "usage: svcctl list" "$T/err" || fail "bad list arguments print no usage line"
 [ ! -e "$T/a.pid" ] || fail "a usage error created a pidfile"
+
+# an option refused as such (no value, or a valid one) is named without an empty value
+expect_rc 2 "$SVCCTL" list --pid 3 --mine
+grep -q "^svcctl: --mine: --pid and --mine exclude each other$" "$T/err" ||
+	fail "--pid with --mine: $(head -1 "$T/err")"
+expect_rc 2 "$SVCCTL" start -p "$T/a.pid" --foreground --wait-pidfile -- /bin/true
+grep -q "^svcctl: --foreground: the readiness tests are for detached starts$" "$T/err" ||
+	fail "--foreground with a readiness test: $(head -1 "$T/err")"
+expect_rc 2 "$SVCCTL" run -p "$T/a.pid" --refresh -- /bin/true
+! grep -qF '""' "$T/err" || fail "--refresh without --stale-age names an empty value: $(head -1 "$T/err")"
 finish

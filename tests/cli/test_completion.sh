@@ -17,6 +17,11 @@ VERBS="start stop status reload restart list cleanup run"
 [ -f "$COMP" ] || fail "the build generated no completion script at $COMP"
 "$SVCCTL" --completion bash >"$T/comp" || fail "svcctl --completion bash failed"
 cmp -s "$COMP" "$T/comp" || fail "$COMP differs from svcctl --completion bash"
+# the options of svcctl itself are read with getopt_long, so --opt=value works too
+"$SVCCTL" --completion=bash >"$T/comp2" || fail "svcctl --completion=bash failed"
+cmp -s "$COMP" "$T/comp2" || fail "svcctl --completion=bash differs from svcctl --completion bash"
+expect_rc 2 "$SVCCTL" --completion
+grep -q "it needs SHELL" "$T/err" || fail "svcctl --completion without SHELL does not say it needs one"
 expect_rc 2 "$SVCCTL" --completion zsh
 bash -n "$T/comp" || fail "the completion script does not parse"
 if command -v shellcheck >/dev/null 2>&1; then
