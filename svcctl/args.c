@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "cli.h"
@@ -52,7 +53,9 @@ static int resolve_target(struct cli *c, const char *pidfile, const char *name)
 /* Fill the defaults that depend on nothing given. */
 static void defaults(const struct cli_cmd *cmd, struct cli *c)
 {
-	memset(c, 0, sizeof(*c));
+	/* every field but the two path buffers, which hold strings */
+	memset(c, 0, offsetof(struct cli, path));
+	c->path[0] = c->rundir[0] = '\0';
 	c->cmd = cmd;
 	c->timeout_ms = -1;
 	c->notify_fd = -1;

@@ -45,8 +45,6 @@
 /* Everything the command line said, after parsing. */
 struct cli {
 	const struct cli_cmd *cmd;
-	char path[CLI_PATH_MAX]; /* the pidfile, resolved */
-	char rundir[CLI_PATH_MAX];
 	int named;                    /* NAME form: create RUNDIR if missing */
 	int sig;                      /* -s, 0 when not given */
 	int64_t timeout_ms;           /* -t, -1 when not given */
@@ -81,6 +79,10 @@ struct cli {
 	int64_t owner;           /* list --pid / --mine, 0 when not given */
 	int allow_unsafe;        /* --allow-unsafe-pidfile */
 	int64_t pdeath_parent;   /* etcd mode: the child dies with this pid (PR_SET_PDEATHSIG) */
+
+	/* last, so that the defaults need not zero 8 KiB (args.c) */
+	char path[CLI_PATH_MAX]; /* the pidfile, resolved */
+	char rundir[CLI_PATH_MAX];
 };
 
 /* report.c */
