@@ -245,6 +245,14 @@ int64_t svcctl__mono_ms(void)
 	return clock_ms(CLOCK_MONOTONIC);
 }
 
+int64_t svcctl__unix_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* Time since boot (the clock /proc's start times count in) minus the start. */
 int64_t svcctl__proc_uptime(uint64_t start)
 {

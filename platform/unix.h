@@ -18,4 +18,7 @@ int svcctl__unix_same(const char *path, const struct svcctl__fileid *id);
  */
 void svcctl__unix_ident_warm(void);
 
+/* The monotonic clock in microseconds. */
+int64_t svcctl__unix_mono_us(void);
+
 #endif /* SVCCTL_PLATFORM_UNIX_H */

@@ -98,15 +98,6 @@ static int open_unnamed(const char *path, int mode)
 }
 #endif
 
-/* The monotonic clock in microseconds. */
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int svcctl__stage(const char *path, const char *data, size_t len, int mode, svcctl__staged *s)
 {
 	int fd = -EOPNOTSUPP, rc;
@@ -125,7 +116,7 @@ int svcctl__stage(const char *path, const char *data, size_t len, int mode, svcc
 		return rc;
 	}
 	s->h = fd;
-	s->made_us = mono_us();
+	s->made_us = svcctl__unix_mono_us();
 	return 0;
 }
 
@@ -138,7 +129,7 @@ static int freshen(svcctl__staged *s)
 {
 	struct timespec ts[2];
 
-	if (mono_us() - s->made_us < 1000)
+	if (svcctl__unix_mono_us() - s->made_us < 1000)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts[0]);
 	ts[1] = ts[0];
@@ -146,7 +137,7 @@ static int freshen(svcctl__staged *s)
 		return -errno;
 	s->meta.mtime_ns = (int64_t)ts[0].tv_sec * 1000000000 + ts[0].tv_nsec;
 	s->meta.mtime_ms = s->meta.mtime_ns / 1000000;
-	s->made_us = mono_us();
+	s->made_us = svcctl__unix_mono_us();
 	return 0;
 }
 
