@@ -1,5 +1,5 @@
 # The benchmarks of bench/run.sh, one function each; sourced by it, which
-# sets SVCCTL SERVER PROC LIB STAMP JUDGE RUNFLOOR SSD TRUE, the round counts and the
+# sets SVCCTL SERVER PROC LIB STAMP JUDGE RUNFLOOR STOPFLOOR SSD TRUE, the round counts and the
 # scratch directories $shm (tmpfs) and $disk.
 # shellcheck shell=sh disable=SC2154
 
@@ -59,29 +59,36 @@ bench_callgrind() {
 }
 
 # Time svcctl stop against start-stop-daemon --stop with one schedule on
-# servers started with the given options: stop TITLE SCHEDULE ROUNDS TARGET SERVER-ARGS...
+# servers started with the given options, and with FLOOR=1 against the
+# floor of a stop (bench/stopfloor.c: TERM, wait, the session scan, unlink):
+# stop TITLE SCHEDULE ROUNDS TARGETS FLOOR SERVER-ARGS...
 stop_case() {
-	title=$1 sched=$2 rounds=$3 target=$4
-	shift 4
+	title=$1 sched=$2 rounds=$3 targets=$4 floor=$5
+	shift 5
 	p=$shm/stop.pid
 	# --notify: the server has set up its signals (-T ignores TERM) before a stop
 	start="$SVCCTL start -q --notify -p $p -- $SERVER $*"
-	"$PROC" -n "$rounds" -w "$((rounds >= 100 ? W : 0))" -T "$title" "$target" \
-		"svcctl stop" setup="$start" teardown="$p" -- \
+	set -- "svcctl stop" setup="$start" teardown="$p" -- \
 		"$SVCCTL" stop -q -p "$p" --retry "$sched" ::: \
 		"start-stop-daemon --stop" setup="$start" teardown="$p" -- \
 		"$SSD" --stop --quiet --retry "$sched" --remove-pidfile --pidfile "$p"
+	if [ "$floor" -eq 1 ]; then
+		set -- "$@" ::: "floor: TERM, wait, session scan" setup="$start" teardown="$p" -- \
+			"$STOPFLOOR" "$p"
+	fi
+	# shellcheck disable=SC2086 # the targets are separate options
+	"$PROC" -n "$rounds" -w "$((rounds >= 100 ? W : 0))" -T "$title" $targets "$@"
 }
 
 # stop latency for a server that exits at once on TERM.
 bench_stop() {
-	stop_case "stop latency, server exits on TERM" TERM/5/KILL/5 "$N" -r1:0.1
+	stop_case "stop latency, server exits on TERM" TERM/5/KILL/5 "$N" "-r1:0.1 -r2:1.1" 1
 }
 
 # stop escalation: the server ignores TERM; TERM for 1 s, then KILL.
 bench_escalation() {
 	stop_case "stop escalation, TERM ignored, TERM/1/KILL/5" TERM/1/KILL/5 "$NSLOW" \
-		-R1000000:1050000 -T
+		"-R1000000:1050000" 0 -T
 }
 
 # start latency until the server has exec'd and the pidfile names it.

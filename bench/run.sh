@@ -38,7 +38,7 @@ build=${BENCH_BUILD:-$top/build-bench}
 echo "building in $build" >&2
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSVCCTL_SANITIZE=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" --target svcctl svcctl_example_server bench_proc bench_lib \
-	bench_stamp bench_judge bench_runfloor >/dev/null
+	bench_stamp bench_judge bench_runfloor bench_stopfloor >/dev/null
 
 SVCCTL=$build/svcctl/svcctl
 SERVER=$build/tests/server/svcctl-example-server
@@ -47,6 +47,7 @@ LIB=$build/bench/bench-lib
 STAMP=$build/bench/bench-stamp
 JUDGE=$build/bench/bench-judge
 RUNFLOOR=$build/bench/bench-runfloor
+STOPFLOOR=$build/bench/bench-stopfloor
 SSD=$(command -v start-stop-daemon || echo /usr/sbin/start-stop-daemon)
 TRUE=/bin/true
 
