@@ -110,7 +110,7 @@ static int follow(struct walk *w, const char *name, const char *rest)
 	return target[0] == '/' ? walk_root(w) : 0;
 }
 
-/* Step into the next component; 0 stepped, 1 missing, < 0 error. */
+/* Step into the next component; 0 stepped, 1 missing, 2 stayed ("" or "."), < 0 error. */
 static int step(struct walk *w)
 {
 	char name[CLI_PATH_MAX], *slash = strchr(w->rest, '/');
@@ -123,7 +123,7 @@ static int step(struct walk *w)
 	name[len] = '\0';
 	memmove(w->rest, rest, strlen(rest) + 1);
 	if (len == 0 || strcmp(name, ".") == 0)
-		return 0;
+		return 2;
 	fd = openat(w->fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		return 1;
@@ -149,7 +149,10 @@ static int walk_dirs(struct walk *w, const struct trust *t, char *why, size_t si
 		rc = step(w);
 		if (rc == 1)
 			return 0; /* a missing directory holds no pidfile */
-		if (rc == 0)
+		/* an empty component or "." leaves us in the directory checked */
+		if (rc == 2)
+			rc = 0;
+		else if (rc == 0)
 			rc = check_dir(w, t, why, size);
 	}
 	return rc;
