@@ -14,15 +14,15 @@
 static int stop_leftovers_first(const struct cli *c, struct procset *set)
 {
 	struct svcctl_pidinfo in;
-	int st, rc = safety_refuse(c);
+	int st, rc;
 
-	if (rc != CLI_GO_ON)
-		return rc;
 	memset(&in, 0, sizeof(in));
 	st = svcctl_pidfile_state(c->path, &c->opts, &in);
-	if (st == SVCCTL_STALE || st == SVCCTL_DEAD_LOCKED || st == SVCCTL_ABSENT)
-		return leftovers(c, c->path, LEFT_STOP, set);
-	return CLI_GO_ON;
+	/* a live server: stop_open() checks the path's safety before any signal */
+	if (st != SVCCTL_STALE && st != SVCCTL_DEAD_LOCKED && st != SVCCTL_ABSENT)
+		return CLI_GO_ON;
+	rc = safety_refuse(c);
+	return rc == CLI_GO_ON ? leftovers(c, c->path, LEFT_STOP, set) : rc;
 }
 
 /*
