@@ -15,20 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-/* Read a small file whole; its length, or -1. */
-static ssize_t slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
+#include "slurp.h"
 
 /* Is <pidfile>.lock held?  A dead pid is judged with it. */
 static int lock_held(const char *pidfile)
@@ -77,7 +64,7 @@ int main(int argc, char **argv)
 	for (const char *s = "/stat"; *s; s++)
 		*p++ = *s;
 	*p = '\0';
-	if (slurp(path, buf, sizeof(buf)) <= 0)
+	if (slurp(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
 		return 1;
-	return slurp("/proc/sys/kernel/random/boot_id", buf, sizeof(buf)) > 0 ? 0 : 2;
+	return slurp(AT_FDCWD, "/proc/sys/kernel/random/boot_id", buf, sizeof(buf)) > 0 ? 0 : 2;
 }

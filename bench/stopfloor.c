@@ -18,20 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Read a small file whole; its length, or -1. */
-static ssize_t slurp(int dir, const char *path, char *buf, size_t size)
-{
-	int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
+#include "slurp.h"
 
 /* The session (field 6) of the live process whose stat text is in buf, or -1. */
 static long session_of(const char *buf)
