@@ -17,27 +17,37 @@
 #endif
 
 /*
- * The decimal number starting field n (1: the first) of the blank-separated
- * fields at p; 0 with *ok cleared when there is none.  No sscanf(): this
- * runs on every status and judgement.
+ * Fields 1 (ppid), 3 (session), 6 (flags) and 19 (start time) of the
+ * blank-separated fields at p, in one pass: this runs on every judgement
+ * and for each of hundreds of processes in a session scan.  0, or -EIO when
+ * one is not a decimal number.  No sscanf(), no strtoull().
  */
-static unsigned long long stat_field(const char *p, int n, int *ok)
+static int stat_fields(const char *p, struct svcctl__procstat *st)
 {
-	unsigned long long v = 0;
+	static const int want[] = {1, 3, 6, 19};
+	unsigned long long v[4];
+	int k = 0;
 
-	for (int i = 1; i < n && *p != '\0'; i++) {
+	for (int field = 1; k < 4 && *p != '\0'; field++) {
 		while (*p == ' ')
 			p++;
+		if (field == want[k]) {
+			if (*p < '0' || *p > '9')
+				return -EIO;
+			for (v[k] = 0; *p >= '0' && *p <= '9'; p++)
+				v[k] = v[k] * 10 + (unsigned)(*p - '0');
+			k++;
+		}
 		while (*p != ' ' && *p != '\0')
 			p++;
 	}
-	while (*p == ' ')
-		p++;
-	if (*p < '0' || *p > '9')
-		*ok = 0;
-	while (*p >= '0' && *p <= '9')
-		v = v * 10 + (unsigned)(*p++ - '0');
-	return v;
+	if (k < 4)
+		return -EIO;
+	st->ppid = (int64_t)v[0];
+	st->sid = (int64_t)v[1];
+	st->flags = v[2];
+	st->start = v[3];
+	return 0;
 }
 
 /*
@@ -45,18 +55,14 @@ static unsigned long long stat_field(const char *p, int n, int *ok)
  * start time (22).  The command name may hold ')' and blanks: the last ')'
  * ends it.
  */
-int svcctl__proc_stat(int64_t pid, struct svcctl__procstat *st)
+int svcctl__proc_stat_at(int dir, const char *path, struct svcctl__procstat *st)
 {
-	char path[64], buf[1024];
+	char buf[1024];
 	ssize_t n;
 	char *p;
-	int fd, ok = 1;
+	int fd;
 
-	if (pid == 0)
-		snprintf(path, sizeof(path), "/proc/self/stat");
-	else
-		snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -70,11 +76,18 @@ int svcctl__proc_stat(int64_t pid, struct svcctl__procstat *st)
 	if (p == NULL || p[1] != ' ' || p[2] == '\0' || p[3] != ' ')
 		return -EIO;
 	st->state = p[2];
-	st->ppid = (int64_t)stat_field(p + 3, 1, &ok);
-	st->sid = (int64_t)stat_field(p + 3, 3, &ok);
-	st->flags = stat_field(p + 3, 6, &ok);
-	st->start = stat_field(p + 3, 19, &ok);
-	return ok ? 0 : -EIO;
+	return stat_fields(p + 3, st);
+}
+
+int svcctl__proc_stat(int64_t pid, struct svcctl__procstat *st)
+{
+	char path[64];
+
+	if (pid == 0)
+		snprintf(path, sizeof(path), "/proc/self/stat");
+	else
+		snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
+	return svcctl__proc_stat_at(AT_FDCWD, path, st);
 }
 
 int svcctl__pidfd_open(int64_t pid)

@@ -18,6 +18,8 @@ struct svcctl__procstat {
  * us) into *st: 0, -errno, or -EIO when it does not parse.
  */
 int svcctl__proc_stat(int64_t pid, struct svcctl__procstat *st);
+/* The same from path relative to directory fd dir ("PID/stat" in an open /proc). */
+int svcctl__proc_stat_at(int dir, const char *path, struct svcctl__procstat *st);
 
 /* A pidfd on pid (close it), or -errno (-ENOSYS without pidfds). */
 int svcctl__pidfd_open(int64_t pid);
