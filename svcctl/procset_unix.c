@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,12 +25,12 @@ struct pstat {
 	char state;
 };
 
-/* Fields 3 (state), 4 (ppid), 6 (session) and 22 (start) of /proc/PID/stat. */
-static int read_pstat(int64_t pid, struct pstat *ps)
+/* Fields 3 (state), 4 (ppid), 6 (session) and 22 (start) of the stat at path in dir. */
+static int read_pstat_at(int dir, const char *path, int64_t pid, struct pstat *ps)
 {
 	struct svcctl__procstat st;
 
-	if (svcctl__proc_stat(pid, &st) < 0)
+	if (svcctl__proc_stat_at(dir, path, &st) < 0)
 		return -1;
 	ps->pid = pid;
 	ps->ppid = st.ppid;
@@ -37,6 +38,15 @@ static int read_pstat(int64_t pid, struct pstat *ps)
 	ps->start = st.start;
 	ps->state = st.state;
 	return 0;
+}
+
+/* The same for pid. */
+static int read_pstat(int64_t pid, struct pstat *ps)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
+	return read_pstat_at(AT_FDCWD, path, pid, ps);
 }
 
 /* The session id of pid (field 6 of its stat), or -1. */
@@ -101,21 +111,31 @@ static int belongs(const struct procset *set, const struct pstat *ps, const stru
 	return 0;
 }
 
-/* Read every process of /proc into a new array; its length, or -1. */
-static ssize_t snapshot(struct pstat **out)
+/*
+ * Read /proc into a new array: every process for the descendant walk, only
+ * the members when the set has sessions (a member needs no other process
+ * to be judged, and the array then stays empty or tiny); its length, or -1.
+ */
+static ssize_t snapshot(const struct procset *set, struct pstat **out)
 {
 	DIR *d = opendir("/proc");
-	struct pstat *all = NULL, *grown;
+	struct pstat *all = NULL, *grown, ps;
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 
 	if (d == NULL)
 		return -1;
 	while ((e = readdir(d)) != NULL) {
-		char *end;
+		char *end, path[sizeof(e->d_name) + 8];
 		long long pid = strtoll(e->d_name, &end, 10);
 
 		if (*end != '\0' || pid <= 0)
+			continue;
+		/* relative to the open /proc: a shorter lookup for each of hundreds */
+		memcpy(path, e->d_name, (size_t)(end - e->d_name));
+		memcpy(path + (end - e->d_name), "/stat", 6);
+		if (read_pstat_at(dirfd(d), path, pid, &ps) < 0 ||
+		    (set->nsess > 0 && !belongs(set, &ps, NULL, 0)))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -124,8 +144,7 @@ static ssize_t snapshot(struct pstat **out)
 				break;
 			all = grown;
 		}
-		if (read_pstat(pid, &all[n]) == 0)
-			n++;
+		all[n++] = ps;
 	}
 	closedir(d);
 	*out = all;
@@ -136,7 +155,7 @@ static ssize_t snapshot(struct pstat **out)
 int procset_scan(struct procset *set)
 {
 	struct pstat *all = NULL;
-	ssize_t n = snapshot(&all);
+	ssize_t n = snapshot(set, &all);
 
 	set->n = 0;
 	for (ssize_t i = 0; i < n && set->n < PROCSET_MAX; i++)
@@ -204,7 +223,7 @@ int procset_signal(struct procset *set, int sig)
 	for (int i = 0; i < set->n; i++) {
 		struct proc *p = &set->proc[set->nproc];
 
-		if (proc_open(p, set->pid[i]) < 0)
+		if (proc_open(p, set->pid[i], 0) < 0)
 			continue;
 		if (!still_member(set, p) || proc_signal(p, sig, 0) < 0) {
 			proc_close(p);
