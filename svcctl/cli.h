@@ -146,14 +146,18 @@ int take_expired(const struct cli *c, const struct svcctl_pidinfo *h, struct svc
 /*
  * schedule.c: stop the recorded process (must be *expect when given):
  * CLI_GO_ON once it died (the caller removes the pidfile), else an exit code.
+ * judged: the pidfile as the caller just judged it, or NULL (see stop_open).
  */
 int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect,
-		struct svcctl_pidinfo *in);
+		const struct svcctl_pidinfo *judged, struct svcctl_pidinfo *in);
 /*
  * schedule.c: judge the pidfile and open a handle on a running server:
  * CLI_GO_ON with *p, else the exit code (stop set: as stop, else as reload).
+ * A judged that found it running is taken instead of judging again (NULL:
+ * judge now): every signal is preceded by recheck() all the same.
  */
-int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p);
+int stop_open(const struct cli *c, int stop, const struct svcctl_pidinfo *judged,
+	      struct svcctl_pidinfo *in, struct proc *p);
 /* What stop_send() did (a negative library code: an error, reported). */
 enum sent {
 	SENT,      /* signalled, or skipped: the pidfile names another process now */

@@ -161,7 +161,7 @@ int cmd_reload(struct cli *c)
 
 	if (rc != CLI_GO_ON)
 		return rc;
-	rc = stop_open(c, 0, &in, &p);
+	rc = stop_open(c, 0, NULL, &in, &p);
 	if (rc != CLI_GO_ON)
 		return rc;
 	rc = await_handler(c, &p, c->sig ? c->sig : SIGHUP);

@@ -3,7 +3,6 @@
  * session, then the pidfile.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -13,11 +12,9 @@
  */
 static int stop_leftovers_first(const struct cli *c, struct procset *set)
 {
-	struct svcctl_pidinfo in;
-	int st, rc;
+	enum svcctl_state st = set->judged.state;
+	int rc;
 
-	memset(&in, 0, sizeof(in));
-	st = svcctl_pidfile_state(c->path, &c->opts, &in);
 	/* a live server: stop_open() checks the path's safety before any signal */
 	if (st != SVCCTL_STALE && st != SVCCTL_DEAD_LOCKED && st != SVCCTL_ABSENT)
 		return CLI_GO_ON;
@@ -32,13 +29,16 @@ static int stop_leftovers_first(const struct cli *c, struct procset *set)
 int cmd_stop(struct cli *c)
 {
 	struct svcctl_pidinfo in;
-	struct procset set;
+	/* static: its member arrays (tens of KiB, filled only as members are found) would
+	 * cost a page fault per page of stack on every stop */
+	static struct procset set;
 	int have = leftovers(c, c->path, LEFT_RECORD, &set), rc = CLI_GO_ON;
 
 	if (have)
 		rc = stop_leftovers_first(c, &set);
+	/* the record's judgement stands for a running server: recheck() is the proof */
 	if (rc == CLI_GO_ON)
-		rc = stop_holder(c, NULL, &in);
+		rc = stop_holder(c, NULL, &set.judged, &in);
 	if (rc != CLI_GO_ON) {
 		if (rc == EXIT_OK && !c->test)
 			leftovers(c, c->path, LEFT_FORGET, NULL);

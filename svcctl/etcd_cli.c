@@ -113,7 +113,7 @@ static int open_local(const struct svcctl_pidinfo *in, struct proc *p)
 
 	if (gethostname(host, sizeof(host)) < 0 || strcmp(host, in->host) != 0)
 		return 0;
-	if (proc_open(p, in->pid) < 0)
+	if (proc_open(p, in->pid, in->start) < 0)
 		return 0;
 	if (in->start != 0 && p->start == in->start)
 		return 1;

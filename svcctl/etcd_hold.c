@@ -113,7 +113,7 @@ int etcd_hold_child(const struct cli *c, struct svcctl_lock *lk, struct spawn *s
 	int64_t left, deadline = svcctl__mono_ms() + svcctl_lock_ttl_left_ms(lk);
 	int n, lost = 0;
 
-	if (proc_open(&p, sp->pid) < 0)
+	if (proc_open(&p, sp->pid, 0) < 0)
 		p.fd = -1;
 	pfd[0].fd = svcctl_lock_lost_fd(lk);
 	pfd[1].fd = p.fd;

@@ -46,7 +46,7 @@ int take_expired(const struct cli *c, const struct svcctl_pidinfo *h, struct svc
 		return EXIT_RUN_UNSTOPPED;
 	}
 	memset(&in, 0, sizeof(in));
-	rc = stop_holder(c, h, &in);
+	rc = stop_holder(c, h, NULL, &in);
 	if (rc != CLI_GO_ON && rc != EXIT_OK) {
 		fail("%s: the expired holder pid %lld could not be stopped", c->path,
 		     (long long)h->pid);

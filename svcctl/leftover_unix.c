@@ -20,14 +20,22 @@ static int side_path(const char *path, const char *suffix, char *buf, size_t siz
 	return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-/* The session recorded in file path, if it is a local record of this boot. */
-static int record_from(const struct cli *c, const char *path, struct procset *set)
+/*
+ * The session recorded in file path, if it is a local record of this boot;
+ * path's judgement into *in.
+ */
+static int record_from(const struct cli *c, const char *path, struct procset *set,
+		       struct svcctl_pidinfo *seen)
 {
 	struct svcctl_pidinfo in;
 	int st;
 
 	memset(&in, 0, sizeof(in));
 	st = svcctl_pidfile_state(path, &c->opts, &in);
+	if (seen != NULL) {
+		*seen = in;
+		seen->state = st < 0 ? SVCCTL_UNKNOWN : (enum svcctl_state)st;
+	}
 	if (st < 0 || st == SVCCTL_ABSENT || st == SVCCTL_REMOTE || in.sid <= 1)
 		return 0;
 	/* another boot's or another host's aged record names nothing here */
@@ -49,9 +57,11 @@ static int session_record(const struct cli *c, const char *path, struct procset 
 	/* only the counts: the member arrays (tens of KiB) are filled as counted */
 	set->nsess = set->n = set->nproc = 0;
 	set->last_sid = 0;
-	if (record_from(c, path, set))
+	/* stop goes on from this judgement rather than make it again */
+	if (record_from(c, path, set, &set->judged))
 		return 1;
-	return side_path(path, SESSION_SUFFIX, rec, sizeof(rec)) == 0 && record_from(c, rec, set);
+	return side_path(path, SESSION_SUFFIX, rec, sizeof(rec)) == 0 &&
+	       record_from(c, rec, set, NULL);
 }
 
 /* Drop the sessions whose leader pid now names another process (c: say so). */
@@ -131,7 +141,9 @@ static void session_forget(const char *pidfile)
 	char path[CLI_PATH_MAX + 16];
 	struct stat st;
 
-	if (side_path(pidfile, SESSION_SUFFIX, path, sizeof(path)) == 0)
+	/* most servers have none: no lock to take for an absent record */
+	if (side_path(pidfile, SESSION_SUFFIX, path, sizeof(path)) == 0 &&
+	    !(lstat(path, &st) < 0 && errno == ENOENT))
 		svcctl_pidfile_remove(path);
 	/* the notify socket, never anything else of that name */
 	if (side_path(pidfile, NOTIFY_SUFFIX, path, sizeof(path)) == 0 && lstat(path, &st) == 0 &&

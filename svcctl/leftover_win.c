@@ -10,6 +10,7 @@ int leftovers(const struct cli *c, const char *path, enum leftover_step step, st
 {
 	(void)c;
 	(void)path;
-	(void)set;
+	if (step == LEFT_RECORD)
+		set->judged.state = SVCCTL_UNKNOWN;
 	return step == LEFT_RECORD || step == LEFT_LIVE ? 0 : CLI_GO_ON;
 }

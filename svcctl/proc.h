@@ -150,8 +150,11 @@ struct proc {
 	int fd;         /* pidfd, or -1 */
 };
 
-/* Open a handle on pid, then confirm it is the recorded process. */
-int proc_open(struct proc *p, int64_t pid);
+/*
+ * Open a handle on pid, then read its start time for later checks; start is
+ * the one it was judged with (0: none), whose match spares a /proc check.
+ */
+int proc_open(struct proc *p, int64_t pid, uint64_t start);
 void proc_close(struct proc *p);
 
 /* A user of -u USER[:GROUP]: ids (gid from GROUP when given) and name. */
@@ -179,12 +182,21 @@ int proc_signal(const struct proc *p, int sig, int group);
 /* Wait up to ms (< 0 forever) for the process to die; 1 dead, 0 alive. */
 int proc_wait_dead(const struct proc *p, int64_t ms);
 
-/* The process start time as start= records it (platform.h), 0 unknown. */
-static inline uint64_t proc_start(int64_t pid)
+/*
+ * The process start time as start= records it (platform.h), 0 unknown;
+ * expect (0: none) is the one the caller knows, whose match spares a check.
+ */
+static inline uint64_t proc_start_as(int64_t pid, uint64_t expect)
 {
 	uint64_t start = 0;
 
-	return svcctl__proc_check(pid, &start) >= 0 ? start : 0;
+	return svcctl__proc_verify(pid, expect, &start) >= 0 ? start : 0;
+}
+
+/* The same without an expected start. */
+static inline uint64_t proc_start(int64_t pid)
+{
+	return proc_start_as(pid, 0);
 }
 
 /* Seconds the process started at start (0: look it up) has run, -1 unknown. */
@@ -209,6 +221,8 @@ struct session_id {
  * svcctl's own descendants.
  */
 struct procset {
+	/* LEFT_RECORD: the pidfile as judged while reading it (state SVCCTL_UNKNOWN: not) */
+	struct svcctl_pidinfo judged;
 	int nsess;
 	struct session_id sess[2];
 	int n; /* members found by the last scan */

@@ -20,7 +20,7 @@
 #endif
 
 /* Open a pidfd on pid when the kernel has them; the handle never lies about identity. */
-int proc_open(struct proc *p, int64_t pid)
+int proc_open(struct proc *p, int64_t pid, uint64_t start)
 {
 	p->pid = pid;
 	p->fd = -1;
@@ -30,7 +30,7 @@ int proc_open(struct proc *p, int64_t pid)
 		return SVCCTL_E_UNSAFE;
 	p->fd = svcctl__pidfd_open(pid);
 	/* read once the pidfd exists: a later check compares against it */
-	p->start = proc_start(pid);
+	p->start = proc_start_as(pid, start);
 	if (p->fd >= 0)
 		return 0;
 	if (p->fd == -ESRCH)

@@ -47,11 +47,12 @@ pid_t getppid(void)
 }
 
 /* Open a handle to wait on and terminate pid; refuses system pids, us and our parent. */
-int proc_open(struct proc *p, int64_t pid)
+int proc_open(struct proc *p, int64_t pid, uint64_t start)
 {
 	DWORD access = PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE | SYNCHRONIZE;
 	HANDLE h;
 
+	(void)start; /* the handle's own start time is read below */
 	p->pid = pid;
 	p->start = 0;
 	p->fd = -1;

@@ -278,7 +278,7 @@ static int timed_out(const struct cli *c, const struct spawn *sp, const struct w
 static int main_alive(const struct cli *c, const struct spawn *sp)
 {
 	struct proc p;
-	int ok = proc_open(&p, sp->mainpid) == 0 && proc_verify(&p);
+	int ok = proc_open(&p, sp->mainpid, 0) == 0 && proc_verify(&p);
 
 	proc_close(&p);
 	if (!ok)

@@ -13,7 +13,7 @@ int wait_refreshing(const struct cli *c, struct svcctl_lock *lk, struct spawn *s
 
 	if (every < REFRESH_MIN_MS)
 		every = REFRESH_MIN_MS;
-	rc = proc_open(&p, sp->pid);
+	rc = proc_open(&p, sp->pid, 0);
 	if (rc < 0) {
 		/* COMMAND runs on and is waited for; its pidfile may then age */
 		fail("%s: cannot watch pid %lld, not refreshed: %s", c->path, (long long)sp->pid,

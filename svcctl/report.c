@@ -11,12 +11,14 @@
 
 /*
  * "svcctl: MESSAGE\n" on stderr in one write where it fits, so the lines
- * of concurrent svcctl processes sharing a log never interleave.
+ * of concurrent svcctl processes sharing a log never interleave.  4096
+ * bytes: what a pipe writes at once (PIPE_BUF on Linux), and one page of
+ * stack; a longer line (paths near PATH_MAX) goes out in pieces.
  */
 static void line(const char *fmt, va_list ap)
 {
 	static const char prefix[] = "svcctl: ";
-	char buf[3 * CLI_PATH_MAX];
+	char buf[4096];
 	size_t at = sizeof(prefix) - 1;
 	va_list again;
 	int n;

@@ -93,8 +93,13 @@ static int walk_root(struct walk *w)
 	return w->fd < 0 ? -errno : 0;
 }
 
-/* A symlink in a checked directory: walk its target, then the rest. */
-static int follow(struct walk *w, const char *name, const char *rest)
+/*
+ * A symlink in a checked directory: walk its target, then the rest.  Never
+ * inlined, nor are split_path() and step(): each holds path-sized buffers,
+ * and in one frame they would all be probed (a page fault each) on every
+ * walk; apart, the common walk's stack is about half as deep.
+ */
+static __attribute__((noinline)) int follow(struct walk *w, const char *name, const char *rest)
 {
 	char target[CLI_PATH_MAX], tmp[sizeof(w->rest)];
 	ssize_t n = readlinkat(w->fd, name, target, sizeof(target) - 1);
@@ -111,7 +116,7 @@ static int follow(struct walk *w, const char *name, const char *rest)
 }
 
 /* Step into the next component; 0 stepped, 1 missing, 2 stayed ("" or "."), < 0 error. */
-static int step(struct walk *w)
+static __attribute__((noinline)) int step(struct walk *w)
 {
 	char name[CLI_PATH_MAX], *slash = strchr(w->rest, '/');
 	size_t len = slash ? (size_t)(slash - w->rest) : strlen(w->rest);
@@ -159,7 +164,7 @@ static int walk_dirs(struct walk *w, const struct trust *t, char *why, size_t si
 }
 
 /* Split c->path into an absolute directory to walk and the file's name. */
-static int split_path(const char *path, struct walk *w, char *base, size_t bsize)
+static __attribute__((noinline)) int split_path(const char *path, struct walk *w, char *base, size_t bsize)
 {
 	char cwd[CLI_PATH_MAX];
 	const char *slash = strrchr(path, '/');
@@ -246,7 +251,8 @@ int proc_verify(const struct proc *p)
 	/* a pidfd becomes readable once its process has exited */
 	if (p->fd >= 0 && poll(&pfd, 1, 0) != 0)
 		return 0;
-	if (svcctl__proc_check(p->pid, &start) != SVCCTL__PROC_ALIVE)
+	/* the start seen at open, when known, is the fast path's proof */
+	if (svcctl__proc_verify(p->pid, p->start, &start) != SVCCTL__PROC_ALIVE)
 		return 0;
 	return p->start == 0 || start == p->start;
 }

@@ -29,24 +29,37 @@ enum check {
 };
 
 /*
- * Re-verify right before a signal: root safety, the process itself (alive,
- * not a zombie, same start time) and the pidfile (still names it, or the
- * server removed it on its way out).  An enum check, or < 0 to refuse.
+ * Does record now name the process judged running in was: the same pid,
+ * start time, host, boot and pid namespace?  With the process proven alive
+ * at that start, a judgement of now could only say running again.
  */
-static int recheck(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *was)
+static int names_judged(const struct svcctl_pidinfo *now, const struct svcctl_pidinfo *was)
+{
+	return now->pid == was->pid && now->start == was->start &&
+	       strcmp(now->host, was->host) == 0 && strcmp(now->boot, was->boot) == 0 &&
+	       strcmp(now->pidns, was->pidns) == 0;
+}
+
+/*
+ * Re-verify right before a signal: root safety (walk unset: the caller has
+ * just checked it), the process itself (alive, not a zombie, same start
+ * time) and the pidfile (still names it, or the server removed it on its
+ * way out).  An enum check, or < 0 to refuse.
+ */
+static int recheck(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *was,
+		   int walk)
 {
 	struct svcctl_pidinfo now;
-	int st;
+	int rc;
 
-	if (safety_refuse(c) != CLI_GO_ON)
+	if (walk && safety_refuse(c) != CLI_GO_ON)
 		return SVCCTL_E_UNSAFE;
 	/* dead, a zombie, or its pid now names another process */
 	if (!proc_verify(p))
 		return CHECK_GONE;
-	memset(&now, 0, sizeof(now));
-	st = svcctl_pidfile_state(c->path, &c->opts, &now);
-	if (st == SVCCTL_ABSENT ||
-	    (st == SVCCTL_RUNNING && now.pid == was->pid && now.start == was->start))
+	/* the process is proven above: the file need only still name it */
+	rc = svcctl_pidfile_read(c->path, &now);
+	if (rc == -ENOENT || (rc == 0 && names_judged(&now, was)))
 		return CHECK_SIGNAL;
 	say(c, "%s: no longer names pid %lld as judged; not signalled", c->path, (long long)p->pid);
 	return CHECK_SKIP;
@@ -93,12 +106,13 @@ static int not_running(const struct cli *c, int st, const struct svcctl_pidinfo 
 }
 
 /* Signal only the proven process (see recheck); an enum sent, or < 0 on errors. */
-int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig)
+static int send_proven(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in,
+		       int sig, int walk)
 {
 	char buf[16];
 	int rc;
 
-	rc = recheck(c, p, in);
+	rc = recheck(c, p, in, walk);
 	if (rc == CHECK_GONE)
 		return SENT_GONE;
 	if (rc != CHECK_SIGNAL)
@@ -122,11 +136,16 @@ int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pid
 	return SENT;
 }
 
+int stop_send(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in, int sig)
+{
+	return send_proven(c, p, in, sig, 1);
+}
+
 /* Run the schedule; 1 when the process died, 0 alive at the end, < 0 error. */
 static int run_schedule(const struct cli *c, const struct proc *p, const struct svcctl_pidinfo *in)
 {
 	const struct svcctl_schedule *s = &c->sched;
-	int has_wait = 0, rc;
+	int has_wait = 0, rc, walk = 0; /* stop_open() walked the path just before */
 
 	for (size_t i = 0; i < s->len; i++)
 		has_wait |= s->item[i].kind == SVCCTL_SCHED_WAIT;
@@ -134,7 +153,8 @@ static int run_schedule(const struct cli *c, const struct proc *p, const struct 
 		const struct svcctl_sched_item *it = &s->item[i];
 
 		if (it->kind == SVCCTL_SCHED_SIGNAL) {
-			rc = stop_send(c, p, in, (int)it->value);
+			rc = send_proven(c, p, in, (int)it->value, walk);
+			walk = 1;
 			/* nothing sent: skip its wait when a later signal follows */
 			if (rc == SENT_NOT && i + 2 < s->len &&
 			    s->item[i + 1].kind == SVCCTL_SCHED_WAIT &&
@@ -180,15 +200,21 @@ static void print_schedule(const struct cli *c, const struct svcctl_pidinfo *in)
  * Judge the pidfile and open a handle on a running server: CLI_GO_ON with
  * *p, else the exit code for a server that is not there to signal.
  */
-int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct proc *p)
+int stop_open(const struct cli *c, int stop, const struct svcctl_pidinfo *judged,
+	      struct svcctl_pidinfo *in, struct proc *p)
 {
 	int st, rc;
 
 	rc = safety_refuse(c);
 	if (rc != CLI_GO_ON)
 		return rc;
-	memset(in, 0, sizeof(*in));
-	st = svcctl_pidfile_state(c->path, &c->opts, in);
+	if (judged != NULL && judged->state == SVCCTL_RUNNING) {
+		*in = *judged;
+		st = SVCCTL_RUNNING;
+	} else {
+		memset(in, 0, sizeof(*in));
+		st = svcctl_pidfile_state(c->path, &c->opts, in);
+	}
 	/* an empty file names no process to signal */
 	if (pidfile_empty_free(c->path, st, in))
 		st = SVCCTL_ABSENT;
@@ -198,7 +224,7 @@ int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct p
 		print_schedule(c, in);
 		return EXIT_OK;
 	}
-	rc = proc_open(p, in->pid);
+	rc = proc_open(p, in->pid, in->start);
 	/* replaced since it was judged: the handle names another process */
 	if (rc == 0 && in->start && p->start && p->start != in->start) {
 		proc_close(p);
@@ -219,12 +245,13 @@ int stop_open(const struct cli *c, int stop, struct svcctl_pidinfo *in, struct p
  * Run the schedule on the proven process (for run --expire, only if it is
  * still *expect): CLI_GO_ON once it died, else stop's exit code.
  */
-int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect, struct svcctl_pidinfo *in)
+int stop_holder(const struct cli *c, const struct svcctl_pidinfo *expect,
+		const struct svcctl_pidinfo *judged, struct svcctl_pidinfo *in)
 {
 	struct proc p;
 	int rc;
 
-	rc = stop_open(c, 1, in, &p);
+	rc = stop_open(c, 1, judged, in, &p);
 	if (rc != CLI_GO_ON)
 		return rc;
 	if (expect != NULL && (in->pid != expect->pid || in->start != expect->start)) {
