@@ -165,20 +165,21 @@ static int watch_add(int in, const char *lockpath)
 #endif
 }
 
-/* Sleep until the watch fires or ms pass: 1 fired, 0 not. */
+/* Sleep until the watch fires or ms pass: 1 fired, 0 not.  Its events stay queued. */
 static int watch_wait(int in, int ms)
 {
 	struct pollfd p = {.fd = in, .events = POLLIN};
 
-	if (poll(in >= 0 ? &p : NULL, in >= 0, ms) <= 0)
-		return 0;
+	return poll(in >= 0 ? &p : NULL, in >= 0, ms) > 0;
+}
+
+/* Take what the watch has queued: any event only meant "look again". */
+static void watch_drain(int in)
+{
 	char buf[4096];
 
-	/* any event means look again; one read takes what is queued, and an
-	 * event left over only costs a later attempt */
 	if (read(in, buf, sizeof(buf)) < 0 && errno != EAGAIN)
-		return 0;
-	return 1;
+		return;
 }
 
 /* How a timed wait stands between attempts. */
@@ -188,6 +189,7 @@ struct waiter {
 	int watched; /* the watch was asked for (after a busy attempt) */
 	int tick;    /* the next sleep should no event come, ms */
 	int spins;   /* attempts left before sleeping again */
+	int queued;  /* the last wake-up's events are still to be read */
 };
 
 /*
@@ -206,9 +208,20 @@ static int pause_for(struct waiter *w)
 		sched_yield();
 		return 0;
 	}
+	/*
+	 * The attempt after a wake-up comes before reading its events (one
+	 * system call less on the hand-over); once read, look again before
+	 * sleeping, so that a release among them is never slept through.
+	 */
+	if (w->queued) {
+		watch_drain(w->in);
+		w->queued = 0;
+		return 0;
+	}
 	if (watch_wait(w->in, (int)(left < w->tick ? left : w->tick))) {
 		w->tick = 1;
 		w->spins = SPINS;
+		w->queued = 1;
 	} else {
 		w->tick = w->tick < TICK_MAX_MS ? w->tick * 2 : TICK_MAX_MS;
 	}
@@ -224,7 +237,7 @@ static int pause_for(struct waiter *w)
 static int wait_lock(const char *lockpath, int64_t timeout_ms, svcctl__lockh *h,
 		     struct svcctl__fileid *id)
 {
-	struct waiter w = {svcctl__mono_ms() + timeout_ms, -1, 0, 1, 0};
+	struct waiter w = {svcctl__mono_ms() + timeout_ms, -1, 0, 1, 0, 0};
 	struct stat st;
 	int fd = -1, rc;
 
