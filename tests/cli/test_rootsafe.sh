@@ -123,27 +123,34 @@ expect_rc 0 "$SVCCTL" stop -p "$P"
 ! alive "$SRV" || fail "a safe pidfile was not stopped"
 
 # mid-schedule, the pidfile stops naming the server (its start= rewritten,
-# as a reused pid would look): the next signal (KILL) is not sent.  The
-# rewrite follows "sent TERM" by milliseconds; TERM's 3 s is its margin.
-expect_rc 0 "$SVCCTL" start -p "$P" --notify -- "$SERVER" -T -m "$T"
-SRV=$(head -1 "$P")
-: >"$T/sched.err"
-"$SVCCTL" stop -p "$P" --retry TERM/3/KILL/1 >"$T/sched.out" 2>"$T/sched.err" &
-stopper=$!
-wait_text "sent TERM" "$T/sched.err"
-sed 's/^start=.*/start=1/' "$P" >"$P.new"
-mv "$P.new" "$P"
-set +e
-wait "$stopper"
-rc=$?
-set -e
-[ "$rc" -eq 1 ] || fail "stop after a rewritten pidfile: exit $rc, expected 1"
-grep -q "not signalled" "$T/sched.err" || fail "no message: $(cat "$T/sched.err")"
-! grep -q "sent KILL" "$T/sched.err" || fail "KILL sent after the pidfile changed"
-alive "$SRV" || fail "the server got the KILL"
-ok "a rewritten pidfile stops the schedule: $(tr '\n' ' ' <"$T/sched.err")"
-kill -KILL "$SRV"
-rm -f "$P"
+# as a reused pid would look; or only its boot=, as another boot's record
+# with the same pid and start would look): the next signal (KILL) is not
+# sent.  The rewrite follows "sent TERM" by milliseconds; TERM's 3 s is
+# its margin.  $1: the sed expression, $2: what it changes.
+rewritten_stops() {
+	expect_rc 0 "$SVCCTL" start -p "$P" --notify -- "$SERVER" -T -m "$T"
+	SRV=$(head -1 "$P")
+	: >"$T/sched.err"
+	"$SVCCTL" stop -p "$P" --retry TERM/3/KILL/1 >"$T/sched.out" 2>"$T/sched.err" &
+	stopper=$!
+	wait_text "sent TERM" "$T/sched.err"
+	sed "$1" "$P" >"$P.new"
+	cmp -s "$P" "$P.new" && fail "the $2 rewrite changed nothing"
+	mv "$P.new" "$P"
+	set +e
+	wait "$stopper"
+	rc=$?
+	set -e
+	[ "$rc" -eq 1 ] || fail "stop after a rewritten $2: exit $rc, expected 1"
+	grep -q "not signalled" "$T/sched.err" || fail "no message: $(cat "$T/sched.err")"
+	! grep -q "sent KILL" "$T/sched.err" || fail "KILL sent after the $2 changed"
+	alive "$SRV" || fail "the server got the KILL"
+	ok "a rewritten $2 stops the schedule: $(tr '\n' ' ' <"$T/sched.err")"
+	kill -KILL "$SRV"
+	rm -f "$P"
+}
+rewritten_stops 's/^start=.*/start=1/' start=
+rewritten_stops 's/^boot=.*/boot=00000000-0000-4000-8000-000000000000/' boot=
 
 # The server dies mid-schedule and a canary takes its pid (ns_last_pid):
 # the canary, logging every catchable signal, must get nothing.
