@@ -22,7 +22,7 @@ static int side_path(const char *path, const char *suffix, char *buf, size_t siz
 
 /*
  * The session recorded in file path, if it is a local record of this boot;
- * path's judgement into *in.
+ * path's judgement into *seen when given.
  */
 static int record_from(const struct cli *c, const char *path, struct procset *set,
 		       struct svcctl_pidinfo *seen)
