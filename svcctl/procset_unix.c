@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,28 +24,25 @@ struct pstat {
 	char state;
 };
 
-/* Fields 3 (state), 4 (ppid), 6 (session) and 22 (start) of the stat at path in dir. */
-static int read_pstat_at(int dir, const char *path, int64_t pid, struct pstat *ps)
+/* Fields 3 (state), 4 (ppid), 6 (session) and 22 (start) of pid's stat (rc: its read). */
+static int as_pstat(int rc, int64_t pid, const struct svcctl__procstat *st, struct pstat *ps)
 {
-	struct svcctl__procstat st;
-
-	if (svcctl__proc_stat_at(dir, path, &st) < 0)
+	if (rc < 0)
 		return -1;
 	ps->pid = pid;
-	ps->ppid = st.ppid;
-	ps->sid = st.sid;
-	ps->start = st.start;
-	ps->state = st.state;
+	ps->ppid = st->ppid;
+	ps->sid = st->sid;
+	ps->start = st->start;
+	ps->state = st->state;
 	return 0;
 }
 
-/* The same for pid. */
+/* The fields of pid from /proc/PID/stat: 0, or -1. */
 static int read_pstat(int64_t pid, struct pstat *ps)
 {
-	char path[64];
+	struct svcctl__procstat st;
 
-	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
-	return read_pstat_at(AT_FDCWD, path, pid, ps);
+	return as_pstat(svcctl__proc_stat(pid, &st), pid, &st, ps);
 }
 
 /* The session id of pid (field 6 of its stat), or -1. */
@@ -120,6 +116,7 @@ static ssize_t snapshot(const struct procset *set, struct pstat **out)
 {
 	DIR *d = opendir("/proc");
 	struct pstat *all = NULL, *grown, ps;
+	struct svcctl__procstat st;
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 
@@ -134,7 +131,7 @@ static ssize_t snapshot(const struct procset *set, struct pstat **out)
 		/* relative to the open /proc: a shorter lookup for each of hundreds */
 		memcpy(path, e->d_name, (size_t)(end - e->d_name));
 		memcpy(path + (end - e->d_name), "/stat", 6);
-		if (read_pstat_at(dirfd(d), path, pid, &ps) < 0 ||
+		if (as_pstat(svcctl__proc_stat_at(dirfd(d), path, &st), pid, &st, &ps) < 0 ||
 		    (set->nsess > 0 && !belongs(set, &ps, NULL, 0)))
 			continue;
 		if (n == cap) {
