@@ -183,6 +183,8 @@ bench_etcd() {
 	T=$(mktemp -d "$shm/etcd.XXXXXX")
 	d=$T/work
 	mkdir "$d"
+	# shellcheck source=../tests/ports.sh
+	. "$top/tests/ports.sh"
 	# shellcheck source=../tests/etcd/etcd.sh
 	. "$top/tests/etcd/etcd.sh"
 	etcd_start || return 1

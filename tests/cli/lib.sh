@@ -4,6 +4,8 @@
 
 SVCCTL=${1:?usage: test.sh SVCCTL SERVER}
 SERVER=${2:?usage: test.sh SVCCTL SERVER}
+# shellcheck source=../ports.sh
+. "$(dirname "$0")/../ports.sh"
 T=$(mktemp -d /tmp/svcctl-test.XXXXXX)
 chmod 755 "$T"
 SVCCTL_RUNDIR=$T
@@ -114,11 +116,6 @@ finish() {
 		exit 1
 	fi
 	echo "all checks passed"
-}
-
-# A free TCP port on 127.0.0.1 (the kernel's choice, released at once).
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # A TCP server for python3 -c: argv PORT DELAY TAG; it listens on

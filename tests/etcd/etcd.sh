@@ -2,20 +2,14 @@
 # bench/etcd.sh: free ports, a data dir under $T (set by the caller), short
 # heartbeat and election timeouts (50/500 ms, so a 1-2 s lease TTL works),
 # one member, a three-member cluster or an auth-enabled one; every wait
-# bounded; members stopped by pid (etcd_stop_all).
+# bounded; members stopped by pid (etcd_stop_all).  Ports come from
+# tests/ports.sh, sourced first (by tests/cli/lib.sh, or bench/etcd.sh).
 # shellcheck shell=sh disable=SC2034
 
 # Every etcd member started, by pid, for etcd_cleanup.
 ETCD_PIDS=""
 
-# A random TCP port in 20000-59999 that nothing on this host uses now.
-free_port() {
-	while :; do
-		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
-		[ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ] && break
-	done
-	echo "$p"
-}
+port_slot 8
 
 # With ETCD_TLS=1 (after etcd_certs), members serve clients over TLS and
 # require a client certificate; the files are in $T/tls.

@@ -42,11 +42,15 @@ static void stop_left(void)
 		}
 }
 
-/* Keep a copy of c until te_stop (c->slot names it). */
+/* Keep a copy of c until te_stop (c->slot names it), or refresh it. */
 static void remember(struct te_cluster *c)
 {
 	static int registered;
 
+	if (c->slot > 0) {
+		running[c->slot - 1] = *c;
+		return;
+	}
 	if (!registered && atexit(stop_left) == 0)
 		registered = 1;
 	for (size_t i = 0; i < sizeof(running) / sizeof(running[0]); i++)
@@ -57,20 +61,44 @@ static void remember(struct te_cluster *c)
 		}
 }
 
-/* A port nobody listens on now: bind to port 0 and ask which one came. */
-static int free_port(void)
+/*
+ * Ports come from 31200-32599, the etcd tests' slot of tests/ports.sh's range
+ * (20000 up to the kernel's ephemeral range, 32768 by default): a port the
+ * kernel hands out for an outgoing connection, a member's to its peer say,
+ * can never be one we chose and have not bound yet.
+ */
+#define PORT_LOW 31200
+#define PORT_SPAN 1400
+
+/* Does nothing listen on (or hold) 127.0.0.1:port now?  Proven by binding it. */
+static int port_free(int port)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = -1;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), ok;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
+	ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
 	if (fd >= 0)
 		close(fd);
-	return port;
+	return ok;
+}
+
+/* A free port of the slot that c has not planned for a member yet (unplanned: 0). */
+static int free_port(const struct te_cluster *c)
+{
+	static int seeded;
+
+	if (!seeded++)
+		srandom((unsigned)getpid() ^ (unsigned)time(NULL));
+	for (int tries = 0; tries < 1000; tries++) {
+		int port = PORT_LOW + (int)(random() % PORT_SPAN), taken = 0;
+
+		for (int i = 0; i < TE_MEMBERS_MAX; i++)
+			taken |= c->client_port[i] == port || c->peer_port[i] == port;
+		if (!taken && port_free(port))
+			return port;
+	}
+	return -1;
 }
 
 int64_t te_mono_ms(void)
@@ -118,9 +146,11 @@ static void plan(struct te_cluster *c, char *cluster, size_t size)
 	const char *scheme = c->tls ? "etcds" : "etcd";
 	size_t n = 0, u = (size_t)snprintf(c->url, sizeof(c->url), "%s://", scheme);
 
+	memset(c->client_port, 0, sizeof(c->client_port));
+	memset(c->peer_port, 0, sizeof(c->peer_port));
 	for (int i = 0; i < c->n; i++) {
-		c->client_port[i] = free_port();
-		c->peer_port[i] = free_port();
+		c->client_port[i] = free_port(c);
+		c->peer_port[i] = free_port(c);
 		n += (size_t)snprintf(cluster + n, size - n, "%sm%d=http://127.0.0.1:%d",
 				      i ? "," : "", i, c->peer_port[i]);
 		u += (size_t)snprintf(c->url + u, sizeof(c->url) - u, "%s127.0.0.1:%d",
@@ -131,7 +161,11 @@ static void plan(struct te_cluster *c, char *cluster, size_t size)
 	snprintf(c->url + u, sizeof(c->url) - u, "/");
 }
 
-/* Wait until every member answers a read: the cluster has a leader. */
+/*
+ * Wait until every member answers a read (the cluster has a leader): 0.  A
+ * member that exited first: its index + 1 (a port taken between our choice
+ * and its bind: worth a new try); -1 past READY_MS.
+ */
 static int wait_ready(struct te_cluster *c)
 {
 	int64_t end = te_mono_ms() + READY_MS;
@@ -141,7 +175,11 @@ static int wait_ready(struct te_cluster *c)
 	for (int i = 0; i < c->n; i++) {
 		snprintf(key, sizeof(key), "%sready-probe", c->member_url[i]);
 		while (svcctl_pidfile_state(key, &c->opts, &info) < 0) {
-			if (te_mono_ms() > end || waitpid(c->pid[i], NULL, WNOHANG) != 0)
+			if (waitpid(c->pid[i], NULL, WNOHANG) != 0) {
+				c->pid[i] = 0; /* reaped */
+				return i + 1;
+			}
+			if (te_mono_ms() > end)
 				return -1;
 			usleep(20000); /* a port answering: nothing to wait on but time */
 		}
@@ -180,11 +218,65 @@ int te_start(struct te_cluster *c, int n)
 	return te_start_with(c, n, 0);
 }
 
-int te_start_with(struct te_cluster *c, int n, int tls)
+/* Fork the members of c with ports planned afresh; 0, or -1 when a fork failed. */
+static int launch(struct te_cluster *c)
 {
 	char cluster[PATH_MAX + 64];
 
+	plan(c, cluster, sizeof(cluster));
+	for (int i = 0; i < c->n; i++) {
+		c->pid[i] = fork();
+		if (c->pid[i] == 0)
+			exec_member(c, i, cluster);
+		if (c->pid[i] < 0) {
+			c->pid[i] = 0;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The last lines of member i's log, to stderr. */
+static void show_log(const struct te_cluster *c, int i)
+{
+	char cmd[PATH_MAX + 64];
+
+	snprintf(cmd, sizeof(cmd), "tail -n 20 '%s/m%d.log' >&2", c->dir.path, i);
+	if (system(cmd) != 0)
+		fprintf(stderr, "(no log)\n");
+}
+
+/* rm -rf path, waited for. */
+static void remove_tree(const char *path)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execlp("rm", "rm", "-rf", path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+/* Kill the members and remove their data, for a new try on new ports. */
+static void reset(struct te_cluster *c)
+{
+	char dir[PATH_MAX];
+
+	for (int i = 0; i < c->n; i++) {
+		te_kill_member(c, i);
+		snprintf(dir, sizeof(dir), "%s/m%d", c->dir.path, i);
+		remove_tree(dir);
+	}
+}
+
+#define START_TRIES 5
+
+int te_start_with(struct te_cluster *c, int n, int tls)
+{
 	const char *base = getenv("TMPDIR");
+	int r = -1;
 
 	memset(c, 0, sizeof(*c));
 	/* no CUnit asserts here: suites start clusters before any test runs */
@@ -197,21 +289,22 @@ int te_start_with(struct te_cluster *c, int n, int tls)
 		return -1;
 	}
 	c->n = n;
-	plan(c, cluster, sizeof(cluster));
-	for (int i = 0; i < n; i++) {
-		c->pid[i] = fork();
-		if (c->pid[i] == 0)
-			exec_member(c, i, cluster);
-		if (c->pid[i] < 0)
-			break;
+	for (int try = 1; try <= START_TRIES; try++) {
+		r = launch(c);
+		remember(c);
+		if (r == 0 && (r = wait_ready(c)) == 0)
+			return 0;
+		if (r < 0)
+			break; /* a fork failed, or no leader within READY_MS: no new try */
+		fprintf(stderr, "etcd member m%d exited before serving (try %d of %d); its log:\n",
+			r - 1, try, START_TRIES);
+		show_log(c, r - 1);
+		reset(c);
 	}
-	remember(c);
-	if (c->pid[n - 1] > 0 && wait_ready(c) == 0)
-		return 0;
-	fprintf(stderr, "etcd did not start; its log:\n");
-	snprintf(cluster, sizeof(cluster), "tail -n 20 '%s/m0.log' >&2", c->dir.path);
-	if (system(cluster) != 0)
-		fprintf(stderr, "(no log)\n");
+	if (r < 0) {
+		fprintf(stderr, "etcd did not serve within %d ms; m0's log:\n", READY_MS);
+		show_log(c, 0);
+	}
 	return -1;
 }
 
@@ -229,8 +322,6 @@ void te_kill_member(struct te_cluster *c, int i)
 
 void te_stop(struct te_cluster *c)
 {
-	pid_t pid;
-
 	for (int i = 0; i < c->n; i++)
 		te_kill_member(c, i);
 	if (c->slot > 0)
@@ -238,12 +329,7 @@ void te_stop(struct te_cluster *c)
 	c->slot = 0;
 	if (c->dir.path[0] == '\0')
 		return;
-	pid = fork();
-	if (pid == 0) {
-		execlp("rm", "rm", "-rf", c->dir.path, (char *)NULL);
-		_exit(127);
-	}
-	waitpid(pid, NULL, 0);
+	remove_tree(c->dir.path);
 }
 
 char *te_key(const struct te_cluster *c, const char *key, char *buf)

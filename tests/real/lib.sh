@@ -4,6 +4,8 @@
 # shellcheck shell=sh disable=SC2034
 
 SVCCTL=${1:?usage: test_SERVER.sh SVCCTL}
+# shellcheck source=../ports.sh
+. "$(dirname "$0")/../ports.sh"
 unset NOTIFY_SOCKET
 # Every wait is bounded by this many seconds: wide, because the suite runs
 # on 2 busy cores next to other builds; a healthy run needs well under 1 s.
@@ -28,7 +30,7 @@ ok() {
 # (0-6) chooses the test's own port range, so that tests run side by side
 # never pick a port another one has just freed and will bind again.
 real_init() {
-	PORT_BASE=$((20000 + $1 * 1700))
+	port_slot "$1"
 	shift
 	for bin in "$@"; do
 		[ -x "$bin" ] && continue
@@ -48,21 +50,6 @@ real_init() {
 # Milliseconds since the epoch (GNU date).
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
-}
-
-# A free TCP port on 127.0.0.1 in the test's range, below the ephemeral
-# range (so no outgoing connection takes it meanwhile), proven free by
-# binding it.
-free_port() {
-	i=0
-	while [ $i -lt 100 ]; do
-		i=$((i + 1))
-		port=$((PORT_BASE + $(od -An -N2 -tu2 /dev/urandom) % 1700))
-		perl -MSocket -e 'socket(S, PF_INET, SOCK_STREAM, 0) or exit 1;
-			bind(S, sockaddr_in($ARGV[0], inet_aton("127.0.0.1"))) or exit 1' \
-			"$port" && echo "$port" && return 0
-	done
-	fail "no free port on 127.0.0.1 after 100 tries"
 }
 
 # Does something answer a TCP connect on 127.0.0.1:PORT (2 s connect bound)?
