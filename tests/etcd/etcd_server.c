@@ -61,6 +61,14 @@ static void remember(struct te_cluster *c)
 		}
 }
 
+/* Member i is reaped: neither c nor its copy names its pid any more. */
+static void forget_member(struct te_cluster *c, int i)
+{
+	c->pid[i] = 0;
+	if (c->slot > 0)
+		running[c->slot - 1].pid[i] = 0;
+}
+
 /*
  * Ports come from 31200-32599, the etcd tests' slot of tests/ports.sh's range
  * (20000 up to the kernel's ephemeral range, 32768 by default): a port the
@@ -176,7 +184,7 @@ static int wait_ready(struct te_cluster *c)
 		snprintf(key, sizeof(key), "%sready-probe", c->member_url[i]);
 		while (svcctl_pidfile_state(key, &c->opts, &info) < 0) {
 			if (waitpid(c->pid[i], NULL, WNOHANG) != 0) {
-				c->pid[i] = 0; /* reaped */
+				forget_member(c, i);
 				return i + 1;
 			}
 			if (te_mono_ms() > end)
@@ -301,7 +309,9 @@ int te_start_with(struct te_cluster *c, int n, int tls)
 		show_log(c, r - 1);
 		reset(c);
 	}
-	if (r < 0) {
+	if (r > 0)
+		fprintf(stderr, "etcd: a member exited in each of %d tries\n", START_TRIES);
+	else {
 		fprintf(stderr, "etcd did not serve within %d ms; m0's log:\n", READY_MS);
 		show_log(c, 0);
 	}
@@ -314,9 +324,7 @@ void te_kill_member(struct te_cluster *c, int i)
 		kill(c->pid[i], SIGCONT);
 		kill(c->pid[i], SIGKILL);
 		waitpid(c->pid[i], NULL, 0);
-		c->pid[i] = 0;
-		if (c->slot > 0)
-			running[c->slot - 1].pid[i] = 0;
+		forget_member(c, i);
 	}
 }
 
