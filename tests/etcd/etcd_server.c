@@ -70,13 +70,14 @@ static void forget_member(struct te_cluster *c, int i)
 }
 
 /*
- * Ports come from 31200-32599, the etcd tests' slot of tests/ports.sh's range
- * (20000 up to the kernel's ephemeral range, 32768 by default): a port the
- * kernel hands out for an outgoing connection, a member's to its peer say,
- * can never be one we chose and have not bound yet.
+ * Ports come from the etcd tests' slot of tests/ports.sh (the same formula:
+ * 31200-32599), below the kernel's ephemeral range (32768 by default): a
+ * port the kernel hands out for an outgoing connection, a member's to its
+ * peer say, can never be one we chose and have not bound yet.
  */
-#define PORT_LOW 31200
+#define PORT_SLOT 8
 #define PORT_SPAN 1400
+#define PORT_LOW (20000 + PORT_SLOT * PORT_SPAN)
 
 /* Does nothing listen on (or hold) 127.0.0.1:port now?  Proven by binding it. */
 static int port_free(int port)
