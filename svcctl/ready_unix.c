@@ -144,8 +144,10 @@ static int died(const struct cli *c, const struct spawn *sp)
 
 /*
  * The server's own pidfile: 1 once it names a live descendant of what we
- * started, 0 not yet, -1 when it names another process twice in a row (a
- * single odd read may be a write in progress).
+ * started and, when that is not the first process, the first one has exited
+ * (as a daemon's launcher does, 0; its failure status fails the start, see
+ * server_gone), 0 not yet, -1 when it names another process twice in a row
+ * (a single odd read may be a write in progress).
  */
 static int pidfile_test(const struct cli *c, struct spawn *sp, struct waiting *w)
 {
@@ -159,7 +161,7 @@ static int pidfile_test(const struct cli *c, struct spawn *sp, struct waiting *w
 		return 0;
 	if (proc_descends(in.pid, sp->pid)) {
 		sp->mainpid = in.pid;
-		return 1;
+		return in.pid == sp->pid || sp->exited;
 	}
 	if (w->foreign == in.pid) {
 		fail("%s: names pid %lld, which is not a process of the server started (pid %lld)",
@@ -262,11 +264,14 @@ static enum round wait_round(const struct cli *c, struct spawn *sp, int pidfd, s
 static int timed_out(const struct cli *c, const struct spawn *sp, const struct waiting *w,
 		     int64_t start)
 {
-	char note[128];
+	char note[128], named[80] = " (no pidfile naming it)";
 
+	if (sp->mainpid != sp->pid)
+		snprintf(named, sizeof(named), " (the pidfile names pid %lld; pid %lld has not exited)",
+			 (long long)sp->mainpid, (long long)sp->pid);
 	fail("%s: server pid %lld not ready after %lldms%s%s%s%s%s%s", c->path, (long long)sp->pid,
 	     (long long)(svcctl__mono_ms() - start), w->notify ? " (no READY=1)" : "",
-	     w->pidfile ? " (no pidfile naming it)" : "",
+	     w->pidfile ? named : "",
 	     w->port ? " (port not answering from the server)" : "",
 	     w->cmd ? " (--ready-cmd did not exit 0)" : "",
 	     !w->notify && !w->pidfile && !w->port && !w->cmd ? " (--min-uptime)" : "",

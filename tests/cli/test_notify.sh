@@ -69,4 +69,27 @@ expect_rc 0 "$SVCCTL" start -p "$P" --wait-pidfile -- "$SERVER" -D -p "$P" -m "$
 [ "$(head -1 "$P")" = "$pid" ] || fail "second --wait-pidfile start replaced the server"
 expect_rc 0 "$SVCCTL" stop -p "$P"
 [ ! -e "$P" ] || fail "pidfile left after stop"
+# a daemon's launcher that lingers after the daemon wrote the pidfile (as
+# lighttpd's waits for its daemon's word): start returns once the launcher
+# has exited too, and fails with its failure status.  The launcher's 1 s
+# is the behaviour under test, not a wait: start must outlast it.
+cat >"$T/launcher.sh" <<'X'
+setsid "$1" -m "$2" &
+echo $! >"$2/daemon.pid"
+echo $! >"$3"
+sleep 1
+exit "$4"
+X
+t0=$(now_ms)
+expect_rc 0 "$SVCCTL" start -p "$P" --wait-pidfile -- sh "$T/launcher.sh" "$SERVER" "$T" "$P" 0
+dt=$(($(now_ms) - t0))
+[ "$dt" -ge 950 ] || fail "--wait-pidfile returned after ${dt}ms, before the launcher exited"
+[ "$(head -1 "$P")" = "$(cat "$T/daemon.pid")" ] || fail "the pidfile does not name the daemon"
+ok "--wait-pidfile: a lingering launcher is waited for (${dt}ms)"
+expect_rc 0 "$SVCCTL" stop -p "$P"
+expect_rc 1 "$SVCCTL" start -p "$P" --wait-pidfile -- sh "$T/launcher.sh" "$SERVER" "$T" "$P" 3
+grep -q "exited with status 3 before it was ready" "$T/err" || fail "launcher failure: $(cat "$T/err")"
+wait_gone "$(cat "$T/daemon.pid")" || fail "a failed start left the daemon running"
+[ ! -e "$P" ] || fail "a failed start left the pidfile: $(cat "$P")"
+ok "--wait-pidfile: the launcher's failure fails the start"
 finish
